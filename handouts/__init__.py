@@ -1,0 +1,30 @@
+"""handouts: print-ready patient handouts in every language.
+
+One English handout (a Jinja2 template with gettext-marked text) and one gettext
+catalog per language become PDFs rendered by WeasyPrint, plus the
+"PDFs by language" page and the manifest the web site downloads.
+
+The public surface:
+
+- :func:`load_project` reads the handouts, languages and shared facts.
+- :func:`render_pdf` renders one handout in one language, edition and paper.
+- :func:`build` renders every job into an output folder with the page and manifest.
+"""
+
+__version__ = "0.1.0"
+
+from .errors import HandoutsError
+from .project import Project, load_project
+from .render import RenderedPDF, render_html, render_pdf
+from .build import BuildReport, build
+
+__all__ = [
+    "BuildReport",
+    "HandoutsError",
+    "Project",
+    "RenderedPDF",
+    "build",
+    "load_project",
+    "render_html",
+    "render_pdf",
+]

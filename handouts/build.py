@@ -1,0 +1,124 @@
+"""Build every job into an output folder, then the page and the manifest.
+
+A job is one (handout, language, edition, paper). Each is rendered by
+``render_pdf`` and written atomically. A job that fails is reported and leaves
+the last good PDF where it was; the others go on. The manifest and the page are
+then written from what is on disk, so they never point at a file that is not there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, Edition, Paper
+from .errors import HandoutsError
+from .languages import Language
+from .output import write_atomic
+from .project import Handout, Project
+from .render import render_pdf
+from .site import FileRecord, read_manifest, write_site
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to make."""
+
+    handout: Handout
+    language: Language
+    edition: Edition
+    paper: Paper
+
+    @property
+    def path(self) -> Path:
+        """Where the PDF goes, relative to the output folder; stable across builds."""
+        return Path(self.handout.slug) / (
+            f"{self.handout.slug}.{self.language.code}.{self.paper.name}.{self.edition.name}.pdf")
+
+    def __str__(self) -> str:
+        return f"{self.handout.slug} {self.language.code} {self.paper.name} {self.edition.name}"
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    job: Job
+    reason: str
+
+
+@dataclass
+class BuildReport:
+    """What a build made, what failed and why, and how long it took."""
+
+    built: list[FileRecord] = field(default_factory=list)
+    failed: list[JobFailure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def plan(project: Project, languages: Iterable[str] | None = None,
+         papers: Iterable[str] = DEFAULT_PAPERS,
+         editions: Iterable[str] = DEFAULT_EDITIONS) -> list[Job]:
+    """The jobs for the given language codes (default: all), papers and editions."""
+    codes = list(languages) if languages else list(project.languages)
+    unknown = [code for code in codes if code not in project.languages]
+    if unknown:
+        raise HandoutsError(
+            f"unknown language code {', '.join(unknown)}; known: {', '.join(project.languages)}",
+            path=project.locales_dir / "languages.toml",
+            fix="use one of the known codes, or add the language with: python build_pdfs.py init CODE")
+    for name, table, kind in [(p, PAPERS, "paper") for p in papers] + [
+            (e, EDITIONS, "edition") for e in editions]:
+        if name not in table:
+            raise HandoutsError(f"unknown {kind} {name!r}; known: {', '.join(table)}")
+    return [Job(handout, project.languages[code], EDITIONS[edition], PAPERS[paper])
+            for handout in project.handouts.values()
+            for code in codes
+            for paper in papers
+            for edition in editions]
+
+
+def run_job(job: Job, out_dir: Path) -> FileRecord:
+    """Render one job and write its PDF atomically."""
+    rendered = render_pdf(job.handout, job.language, job.edition, job.paper)
+    write_atomic(out_dir / job.path, rendered.data)
+    return FileRecord(
+        path=job.path.as_posix(), handout=job.handout.slug, language=job.language.code,
+        paper=job.paper.name, edition=job.edition.name, pages=rendered.pages,
+        bytes=len(rendered.data), sha256=hashlib.sha256(rendered.data).hexdigest())
+
+
+def build(project: Project, out_dir: Path, jobs: list[Job],
+          progress: Callable[[Job, str], None] | None = None) -> BuildReport:
+    """Run ``jobs`` into ``out_dir``, then write the page and the manifest."""
+    started = time.monotonic()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    previous = read_manifest(out_dir)
+    report = BuildReport()
+    for job in jobs:
+        try:
+            record = run_job(job, out_dir)
+        except HandoutsError as error:
+            report.failed.append(JobFailure(job, str(error)))
+            _tell(progress, job, "failed")
+            continue
+        except Exception:  # an engine failure must not stop the other languages
+            report.failed.append(JobFailure(job, traceback.format_exc(limit=3).strip()))
+            _tell(progress, job, "failed")
+            continue
+        report.built.append(record)
+        _tell(progress, job, "built")
+    write_site(project, out_dir, previous + report.built)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _tell(progress, job, what):
+    if progress is not None:
+        progress(job, what)

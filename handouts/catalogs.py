@@ -1,0 +1,85 @@
+"""Gettext catalogs as plain data: read a PO file, count it, compile it.
+
+Compiled translations are made in memory from the PO file at build time, so a
+PDF always matches the catalog beside it and no ``.mo`` file can go stale.
+Fuzzy entries are never compiled: a guess must not reach a printed handout.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+
+from .errors import HandoutsError
+
+
+@dataclass(frozen=True)
+class CatalogStats:
+    """Message counts as ``msgfmt --statistics`` gives them, plus obsolete ones."""
+
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        """Share of messages translated and not fuzzy, 0 to 100, one decimal."""
+        return round(100 * self.translated / self.total, 1) if self.total else 100.0
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    """Parse a PO file, with a clear error naming the file and line."""
+    try:
+        with open(path, "rb") as file:
+            return read_po(file, locale=locale, abort_invalid=True)
+    except FileNotFoundError:
+        raise HandoutsError("the catalog does not exist", path=path,
+                            fix="create it with: python build_pdfs.py init LANG") from None
+    except PoFileError as error:
+        raise HandoutsError(f"not a valid PO file: {error}", path=path,
+                            line=getattr(error, "lineno", None),
+                            fix="correct the entry at that line (Poedit or msgfmt -c shows it too)") from None
+    except UnicodeDecodeError as error:
+        raise HandoutsError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=path,
+                            fix="save the file as UTF-8 and set "
+                                '"Content-Type: text/plain; charset=UTF-8" in its header') from None
+
+
+def catalog_stats(catalog: Catalog) -> CatalogStats:
+    """Count translated, fuzzy, untranslated and obsolete messages (header excluded)."""
+    translated = fuzzy = untranslated = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.fuzzy:
+            fuzzy += 1
+        elif _is_translated(message.string):
+            translated += 1
+        else:
+            untranslated += 1
+    return CatalogStats(translated, fuzzy, untranslated, len(catalog.obsolete))
+
+
+def _is_translated(string: str | tuple[str, ...]) -> bool:
+    if isinstance(string, tuple):
+        return all(string)
+    return bool(string)
+
+
+def compile_translations(catalog: Catalog) -> gettext.GNUTranslations:
+    """Compile a catalog to translations in memory, leaving fuzzy entries out."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

@@ -1,0 +1,147 @@
+"""The languages handouts are published in, as data.
+
+Each language is one table in ``locales/languages.toml``. Its own name, English
+name and direction come from Babel's CLDR data; a language CLDR lacks gives them
+in its table. Review status is data too: a translation is a ``draft`` until a
+qualified medical translator has reviewed it, and then names who and when.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import HandoutsError
+
+REVIEW_STATUSES = ("source", "draft", "reviewed")
+DIRECTIONS = ("ltr", "rtl")
+CATALOG_DOMAIN = "handouts"
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who vouches for a translation: nobody yet (draft), a reviewer, or the source."""
+
+    status: str
+    reviewer: str | None = None
+    date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the handouts, with everything rendering needs to know."""
+
+    code: str  # BCP 47 tag, used in file names, /Lang and the manifest
+    locale: str  # Babel locale identifier; also the folder under locales/
+    name: str  # the language's own name, as a language menu shows it
+    english_name: str
+    direction: str  # "ltr" or "rtl"
+    script: str  # ISO 15924 code, which picks the fonts (see scripts.py)
+    review: Review
+    catalog: Path | None  # the PO file; None for the source language
+    plural_forms: str | None = None  # Plural-Forms header, for locales CLDR lacks
+
+    @property
+    def is_source(self) -> bool:
+        return self.review.status == "source"
+
+
+def menu_name(name: str) -> str:
+    """Capitalise a language name as a language menu shows it ("Español").
+
+    CLDR gives names in running-text case ("español"); menus capitalise the
+    first letter, which leaves scripts without case as they are.
+    """
+    return name[:1].upper() + name[1:]
+
+
+def load_languages(path: Path, locales_dir: Path | None = None) -> dict[str, Language]:
+    """Read ``languages.toml`` into languages keyed by BCP 47 code, in file order."""
+    locales_dir = locales_dir or path.parent
+    try:
+        text = path.read_text(encoding="utf-8")
+        tables = tomllib.loads(text)
+    except OSError as error:
+        raise HandoutsError(f"cannot read the language list: {error.strerror}", path=path,
+                            fix="restore locales/languages.toml from version control") from None
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(error)
+        raise HandoutsError(f"not valid TOML: {error}", path=path, line=line,
+                            fix="correct the syntax at that line") from None
+    languages = {}
+    for code, table in tables.items():
+        if not isinstance(table, dict):
+            raise HandoutsError(f"'{code}' must be a table such as [{code}]",
+                                path=path, line=_table_line(text, code))
+        languages[code] = _language(code, table, path, _table_line(text, code), locales_dir)
+    sources = [lang.code for lang in languages.values() if lang.is_source]
+    if len(sources) != 1:
+        raise HandoutsError(
+            f"exactly one language must have review = {{ status = \"source\" }}; found {len(sources)}",
+            path=path, fix="mark the language the templates are written in, and only it, as the source")
+    return languages
+
+
+def _language(code: str, table: dict, path: Path, line: int | None, locales_dir: Path) -> Language:
+    locale_id = table.get("locale", code.replace("-", "_"))
+    try:
+        cldr = Locale.parse(locale_id)
+    except (UnknownLocaleError, ValueError):
+        cldr = None
+    if cldr is None:
+        missing = [key for key in ("name", "english_name", "direction", "plural_forms")
+                   if key not in table]
+        if missing:
+            raise HandoutsError(
+                f"Babel's CLDR data has no locale '{locale_id}', so [{code}] must give "
+                + ", ".join(missing),
+                path=path, line=line,
+                fix=f'add to [{code}] for example: name = "…", english_name = "…", '
+                    'direction = "ltr", plural_forms = "nplurals=2; plural=(n != 1);"')
+    name = table.get("name") or menu_name(cldr.get_display_name(cldr))
+    english_name = table.get("english_name") or cldr.get_display_name("en")
+    direction = table.get("direction") or (
+        "rtl" if cldr.character_order == "right-to-left" else "ltr")
+    if direction not in DIRECTIONS:
+        raise HandoutsError(f"[{code}] direction must be one of {DIRECTIONS}, not {direction!r}",
+                            path=path, line=line)
+    script = table.get("script")
+    if not script:
+        raise HandoutsError(f"[{code}] has no script", path=path, line=line,
+                            fix=f'add script = "Latn" (or the ISO 15924 code of its writing system) to [{code}]')
+    review = _review(code, table.get("review", {"status": "draft"}), path, line)
+    catalog = None if review.status == "source" else (
+        locales_dir / locale_id / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po")
+    return Language(code=code, locale=locale_id, name=name, english_name=english_name,
+                    direction=direction, script=script, review=review, catalog=catalog,
+                    plural_forms=table.get("plural_forms"))
+
+
+def _review(code: str, data: object, path: Path, line: int | None) -> Review:
+    if isinstance(data, str):
+        data = {"status": data}
+    if not isinstance(data, dict) or data.get("status") not in REVIEW_STATUSES:
+        raise HandoutsError(f"[{code}] review status must be one of {REVIEW_STATUSES}",
+                            path=path, line=line)
+    review = Review(status=data["status"], reviewer=data.get("reviewer"), date=data.get("date"))
+    if review.status == "reviewed" and not (review.reviewer and isinstance(review.date, datetime.date)):
+        raise HandoutsError(
+            f"[{code}] is marked reviewed but does not say by whom and when",
+            path=path, line=line,
+            fix='write review = { status = "reviewed", reviewer = "Full Name", date = 2027-01-31 }')
+    return review
+
+
+def _table_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*\[\s*\"?{re.escape(key)}\"?\s*\]", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else None

@@ -1,0 +1,156 @@
+"""Render one handout in one language, edition and paper: template to HTML to PDF.
+
+``render_pdf`` is a pure function of its arguments and the files they name (the
+template, the stylesheets, the catalog, the fonts): the same inputs give the same
+bytes, so jobs can run in any order, in parallel, or be skipped when unchanged.
+The stages are separate functions: translations, HTML, stylesheets, PDF.
+"""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import partial
+
+import jinja2
+from babel.dates import format_date
+from babel import Locale, UnknownLocaleError
+from markupsafe import Markup
+
+from .catalogs import compile_translations, read_catalog
+from .editions import Edition, Paper
+from .languages import Language
+from .project import Handout
+from .scripts import stylesheet_for
+
+# Stand-ins for the page counters inside the translated "Page X of Y", which
+# css_counter_string turns into CSS counter() calls. Private-use characters
+# never occur in real text.
+PAGE = "\ue000"
+PAGES = "\ue001"
+
+# CLDR numbering systems and the CSS counter styles that write them.
+COUNTER_STYLES = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian"}
+
+
+@dataclass(frozen=True)
+class RenderedPDF:
+    """The bytes of one PDF and what the manifest needs to know of them."""
+
+    data: bytes
+    pages: int
+
+
+def load_translations(language: Language) -> gettext.NullTranslations:
+    """The language's compiled catalog, or no translation for the source language."""
+    if language.catalog is None:
+        return gettext.NullTranslations()
+    return compile_translations(read_catalog(language.catalog, language.locale))
+
+
+def make_environment(handout: Handout, language: Language,
+                     translations: gettext.NullTranslations) -> jinja2.Environment:
+    """A Jinja2 environment that renders templates in ``language``."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(handout.templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations, newstyle=True)
+    env.filters["date_long"] = partial(_date_long, locale=language.locale)
+    counter_style = COUNTER_STYLES.get(_numbering_system(language.locale), "decimal")
+    env.filters["css_counter_string"] = partial(css_counter_string, counter_style=counter_style)
+    env.globals.update(
+        PAGE=PAGE, PAGES=PAGES, language=language, handout=handout,
+        organisation=handout.organisation, helpline=handout.helpline)
+    return env
+
+
+def render_html(handout: Handout, language: Language, edition: Edition, paper: Paper) -> str:
+    """The handout as an HTML document in ``language``."""
+    env = make_environment(handout, language, load_translations(language))
+    template = env.get_template(handout.template)
+    return template.render(edition=edition, paper=paper)
+
+
+def handout_title(handout: Handout, language: Language) -> str:
+    """The handout's title in ``language``, as its PDF and the page show it."""
+    env = make_environment(handout, language, load_translations(language))
+    template = env.get_template(handout.template)
+    context = template.new_context({})
+    return Markup("".join(template.blocks["title"](context))).striptags()
+
+
+def stylesheets_for(handout: Handout, language: Language, edition: Edition,
+                    paper: Paper) -> list[tuple[str, str | None]]:
+    """The CSS, in cascade order, as (css text, file name it came from) pairs."""
+    sheets = [(_read(handout, "print.css"), "print.css")]
+    sheets.append((stylesheet_for(language.script), None))
+    sheets.append((f"@page {{ size: {paper.css_size}; }}\n", None))
+    if edition.stylesheet:
+        sheets.append((_read(handout, edition.stylesheet), edition.stylesheet))
+    return sheets
+
+
+def render_pdf(handout: Handout, language: Language, edition: Edition,
+               paper: Paper) -> RenderedPDF:
+    """Render the handout to PDF bytes."""
+    # Imported here so that planning a build never pays for WeasyPrint.
+    import weasyprint
+
+    from .fetch import ProjectFetcher
+
+    html = render_html(handout, language, edition, paper)
+    fetcher = ProjectFetcher(handout.templates_dir)
+    base_url = (handout.templates_dir / handout.slug).as_uri() + "/"
+    stylesheets = [
+        weasyprint.CSS(string=css, base_url=handout.templates_dir.as_uri() + "/",
+                       url_fetcher=fetcher)
+        for css, _name in stylesheets_for(handout, language, edition, paper)
+    ]
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        stylesheets=stylesheets)
+    identifier = hashlib.sha256(
+        f"{handout.slug}/{language.code}/{edition.name}/{paper.name}".encode()).hexdigest()[:32]
+    data = document.write_pdf(pdf_identifier=identifier.encode())
+    return RenderedPDF(data=data, pages=len(document.pages))
+
+
+def css_counter_string(text: str, counter_style: str = "decimal") -> Markup:
+    """Turn translated text holding PAGE and PAGES into a CSS ``content`` value."""
+    parts = []
+    for piece in re.split(f"({PAGE}|{PAGES})", str(text)):
+        if piece == PAGE:
+            parts.append(f"counter(page, {counter_style})")
+        elif piece == PAGES:
+            parts.append(f"counter(pages, {counter_style})")
+        elif piece:
+            parts.append(_css_string(piece))
+    return Markup(" ".join(parts) or '""')
+
+
+def _css_string(text: str) -> str:
+    # Escape what could end the string or the <style> element it sits in.
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<>\n' else char for char in text)
+    return f'"{escaped}"'
+
+
+def _date_long(value, locale: str) -> str:
+    return format_date(value, format="long", locale=locale)
+
+
+def _numbering_system(locale: str) -> str:
+    try:
+        return Locale.parse(locale).default_numbering_system
+    except (UnknownLocaleError, ValueError):  # a locale CLDR lacks writes Latin digits
+        return "latn"
+
+
+def _read(handout: Handout, name: str) -> str:
+    return (handout.templates_dir / name).read_text(encoding="utf-8")

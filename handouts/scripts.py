@@ -1,0 +1,51 @@
+"""Writing systems and the fonts that set them, declared in one place.
+
+A language names its script (ISO 15924); the script gives the font stack that
+``stylesheet_for`` turns into CSS. Han text takes the regional Noto CJK face, so
+that Simplified, Traditional, Japanese and Korean readers each see their own
+glyph forms. The families come from Debian's fonts-noto-core and fonts-noto-cjk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Script:
+    """How text in one writing system is set."""
+
+    code: str  # ISO 15924
+    fonts: tuple[str, ...]  # font-family stack, best first
+    debian_package: str  # where the fonts come from, for error messages
+    line_height: float = 1.45
+
+
+# Latin comes last in every stack, so Latin words (drug names, references)
+# inside other scripts are set in the matching Noto Sans.
+_LATIN = ("Noto Sans",)
+
+SCRIPTS: dict[str, Script] = {
+    script.code: script
+    for script in (
+        Script("Latn", _LATIN, "fonts-noto-core"),
+        Script("Cyrl", _LATIN, "fonts-noto-core"),
+        Script("Arab", ("Noto Naskh Arabic", "Noto Sans Arabic", *_LATIN), "fonts-noto-core", 1.7),
+        Script("Hans", ("Noto Sans CJK SC", *_LATIN), "fonts-noto-cjk", 1.6),
+        Script("Hant", ("Noto Sans CJK TC", *_LATIN), "fonts-noto-cjk", 1.6),
+        Script("Jpan", ("Noto Sans CJK JP", *_LATIN), "fonts-noto-cjk", 1.6),
+        Script("Kore", ("Noto Sans CJK KR", *_LATIN), "fonts-noto-cjk", 1.6),
+    )
+}
+
+
+def css_font_stack(fonts: tuple[str, ...]) -> str:
+    """A CSS font-family value, quoted, with a generic fallback."""
+    return ", ".join(f'"{family}"' for family in fonts) + ", sans-serif"
+
+
+def stylesheet_for(script_code: str) -> str:
+    """The CSS that sets the body text of one script."""
+    script = SCRIPTS[script_code]
+    return (f"html {{ font-family: {css_font_stack(script.fonts)}; "
+            f"line-height: {script.line_height}; }}\n")

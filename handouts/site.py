@@ -1,0 +1,144 @@
+"""The "PDFs by language" page and the manifest the web site downloads.
+
+Both are written from the files on disk: a file a build did not touch keeps its
+record from the previous manifest if it is still there, and its size and
+checksum are read again, so the page and the manifest never describe a file
+that is not what they say.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date
+
+from .catalogs import catalog_stats, read_catalog
+from .languages import Language
+from .output import sha256_of, write_atomic
+from .project import Project
+from .render import handout_title
+
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One PDF on disk, as the manifest lists it."""
+
+    path: str  # relative to the output folder, with "/"
+    handout: str
+    language: str
+    paper: str
+    edition: str
+    pages: int
+    bytes: int
+    sha256: str
+
+
+def read_manifest(out_dir: Path) -> list[FileRecord]:
+    """The file records of the manifest in ``out_dir``; none if it is absent or unreadable."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return [
+            FileRecord(path=f["path"], handout=h["slug"], language=lang["code"],
+                       paper=f["paper"], edition=f["edition"], pages=f["pages"],
+                       bytes=f["bytes"], sha256=f["sha256"])
+            for h in data["handouts"] for lang in h["languages"] for f in lang["files"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def current_records(project: Project, out_dir: Path, records: list[FileRecord]) -> list[FileRecord]:
+    """The records still true on disk, the later of two for one path, sizes and checksums re-read."""
+    latest = {record.path: record for record in records}
+    kept = []
+    for record in latest.values():
+        path = out_dir / record.path
+        if (record.handout not in project.handouts or record.language not in project.languages
+                or not path.is_file()):
+            continue
+        size = path.stat().st_size
+        digest = record.sha256 if size == record.bytes and sha256_of(path) == record.sha256 else None
+        if digest is None:  # changed behind the build's back: describe what is there
+            kept.append(FileRecord(**{**asdict(record), "bytes": size, "sha256": sha256_of(path)}))
+        else:
+            kept.append(record)
+    return kept
+
+
+def manifest_data(project: Project, records: list[FileRecord]) -> dict:
+    """The manifest as plain data, in the shape the web site reads (schema 1)."""
+    handouts = []
+    for handout in project.handouts.values():
+        languages = []
+        for language in _ordered_languages(project):
+            files = sorted(
+                (r for r in records if r.handout == handout.slug and r.language == language.code),
+                key=lambda r: (r.edition != "standard", r.edition, r.paper != "letter", r.paper))
+            if not files:
+                continue
+            entry = {
+                "code": language.code,
+                "name": language.name,
+                "english_name": language.english_name,
+                "direction": language.direction,
+                "review": language.review.status,
+                "translated": translated_percent(language),
+                "title": handout_title(handout, language),
+                "files": [
+                    {"path": r.path, "paper": r.paper, "edition": r.edition,
+                     "pages": r.pages, "bytes": r.bytes, "sha256": r.sha256}
+                    for r in files
+                ],
+            }
+            if language.review.status == "reviewed":
+                entry["reviewer"] = language.review.reviewer
+                entry["reviewed"] = language.review.date.isoformat()
+            languages.append(entry)
+        if languages:
+            handouts.append({
+                "slug": handout.slug,
+                "title": handout_title(handout, project.source_language),
+                "revised": handout.revised.isoformat(),
+                "languages": languages,
+            })
+    return {"schema": SCHEMA, "handouts": handouts}
+
+
+def translated_percent(language: Language) -> float:
+    if language.catalog is None:
+        return 100.0
+    return catalog_stats(read_catalog(language.catalog, language.locale)).percent
+
+
+def render_index(project: Project, manifest: dict) -> str:
+    """The "PDFs by language" page for ``manifest``."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["kilobytes"] = lambda size: f"{max(1, round(size / 1000)):,} kB"
+    env.filters["date_long"] = lambda iso: format_date(
+        datetime.date.fromisoformat(iso), format="long", locale="en")
+    return env.get_template("index.html").render(
+        manifest=manifest, organisation=project.organisation)
+
+
+def write_site(project: Project, out_dir: Path, records: list[FileRecord]) -> dict:
+    """Write ``manifest.json`` and ``index.html`` for the files on disk; return the manifest."""
+    manifest = manifest_data(project, current_records(project, out_dir, records))
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
+    write_atomic(out_dir / INDEX, render_index(project, manifest).encode("utf-8"))
+    return manifest
+
+
+def _ordered_languages(project: Project) -> list[Language]:
+    source = project.source_language
+    return [source] + [lang for lang in project.languages.values() if lang is not source]
