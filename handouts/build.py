@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .catalogs import catalog_stats, read_catalog
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, Edition, Paper
 from .errors import HandoutsError
 from .languages import Language
@@ -91,7 +92,15 @@ def run_job(job: Job, out_dir: Path) -> FileRecord:
     return FileRecord(
         path=job.path.as_posix(), handout=job.handout.slug, language=job.language.code,
         paper=job.paper.name, edition=job.edition.name, pages=rendered.pages,
-        bytes=len(rendered.data), sha256=hashlib.sha256(rendered.data).hexdigest())
+        bytes=len(rendered.data), sha256=hashlib.sha256(rendered.data).hexdigest(),
+        title=rendered.title, translated=translated_percent(job.language))
+
+
+def translated_percent(language: Language) -> float:
+    """How much of the language's catalog is translated, 0 to 100."""
+    if language.catalog is None:
+        return 100.0
+    return catalog_stats(read_catalog(language.catalog, language.locale)).percent
 
 
 def build(project: Project, out_dir: Path, jobs: list[Job],

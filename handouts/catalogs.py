@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,11 +39,38 @@ class CatalogStats:
         return round(100 * self.translated / self.total, 1) if self.total else 100.0
 
 
+# One line of a PO file: a comment, a keyword with its string, or a string that
+# continues the one before. Babel's parser is lenient; this catches what it lets by.
+_PO_LINE = re.compile(r"""
+    \s* (?: \#.* | (?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) \s+ (?P<keyed>.*) | (?P<cont>".*) )? \s*$
+""", re.VERBOSE)
+_PO_STRING = re.compile(r'"(?:[^"\\]|\\[abfnrtv"\\?]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"\s*$')
+
+
+def po_syntax_errors(text: str) -> list[tuple[int, str]]:
+    """(line, problem) for each line that is not valid PO syntax."""
+    errors = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _PO_LINE.fullmatch(line)
+        if match is None:
+            errors.append((number, f"not a PO keyword, string or comment: {line.strip()[:40]!r}"))
+            continue
+        string = match.group("keyed") or match.group("cont")
+        if string is not None and not _PO_STRING.match(string.strip()):
+            errors.append((number, "the string is not closed, or has a bad escape"))
+    return errors
+
+
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     """Parse a PO file, with a clear error naming the file and line."""
     try:
-        with open(path, "rb") as file:
-            return read_po(file, locale=locale, abort_invalid=True)
+        data = path.read_bytes()
+        errors = po_syntax_errors(data.decode("utf-8"))
+        if errors:
+            line, problem = errors[0]
+            raise HandoutsError(f"not a valid PO file: {problem}", path=path, line=line,
+                                fix="correct the entry at that line (Poedit or msgfmt -c shows it too)")
+        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
     except FileNotFoundError:
         raise HandoutsError("the catalog does not exist", path=path,
                             fix="create it with: python build_pdfs.py init LANG") from None

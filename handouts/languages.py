@@ -138,7 +138,7 @@ def _review(code: str, data: object, path: Path, line: int | None) -> Review:
 
 
 def _table_line(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*\[\s*\"?{re.escape(key)}\"?\s*\]", text, re.MULTILINE)
+    match = re.search(rf"^[ \t]*\[[ \t]*\"?{re.escape(key)}\"?[ \t]*\]", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 

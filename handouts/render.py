@@ -41,6 +41,7 @@ class RenderedPDF:
 
     data: bytes
     pages: int
+    title: str
 
 
 def load_translations(language: Language) -> gettext.NullTranslations:
@@ -118,7 +119,7 @@ def render_pdf(handout: Handout, language: Language, edition: Edition,
     identifier = hashlib.sha256(
         f"{handout.slug}/{language.code}/{edition.name}/{paper.name}".encode()).hexdigest()[:32]
     data = document.write_pdf(pdf_identifier=identifier.encode())
-    return RenderedPDF(data=data, pages=len(document.pages))
+    return RenderedPDF(data=data, pages=len(document.pages), title=document.metadata.title)
 
 
 def css_counter_string(text: str, counter_style: str = "decimal") -> Markup:

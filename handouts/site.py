@@ -16,7 +16,6 @@ from pathlib import Path
 import jinja2
 from babel.dates import format_date
 
-from .catalogs import catalog_stats, read_catalog
 from .languages import Language
 from .output import sha256_of, write_atomic
 from .project import Project
@@ -39,6 +38,8 @@ class FileRecord:
     pages: int
     bytes: int
     sha256: str
+    title: str  # the handout's title in the language, as the PDF gives it
+    translated: float  # percent of the catalog translated when the PDF was made
 
 
 def read_manifest(out_dir: Path) -> list[FileRecord]:
@@ -48,7 +49,8 @@ def read_manifest(out_dir: Path) -> list[FileRecord]:
         return [
             FileRecord(path=f["path"], handout=h["slug"], language=lang["code"],
                        paper=f["paper"], edition=f["edition"], pages=f["pages"],
-                       bytes=f["bytes"], sha256=f["sha256"])
+                       bytes=f["bytes"], sha256=f["sha256"], title=lang["title"],
+                       translated=lang["translated"])
             for h in data["handouts"] for lang in h["languages"] for f in lang["files"]
         ]
     except (OSError, ValueError, KeyError, TypeError):
@@ -56,8 +58,11 @@ def read_manifest(out_dir: Path) -> list[FileRecord]:
 
 
 def current_records(project: Project, out_dir: Path, records: list[FileRecord]) -> list[FileRecord]:
-    """The records still true on disk, the later of two for one path, sizes and checksums re-read."""
-    latest = {record.path: record for record in records}
+    """The records still true on disk, oldest first, with sizes and checksums re-read."""
+    latest: dict[str, FileRecord] = {}
+    for record in records:  # the later record of a path wins, and moves to the end
+        latest.pop(record.path, None)
+        latest[record.path] = record
     kept = []
     for record in latest.values():
         path = out_dir / record.path
@@ -79,19 +84,20 @@ def manifest_data(project: Project, records: list[FileRecord]) -> dict:
     for handout in project.handouts.values():
         languages = []
         for language in _ordered_languages(project):
-            files = sorted(
-                (r for r in records if r.handout == handout.slug and r.language == language.code),
-                key=lambda r: (r.edition != "standard", r.edition, r.paper != "letter", r.paper))
-            if not files:
+            mine = [r for r in records if r.handout == handout.slug and r.language == language.code]
+            if not mine:
                 continue
+            newest = mine[-1]  # records run from oldest to newest
+            files = sorted(mine, key=lambda r: (
+                r.edition != "standard", r.edition, r.paper != "letter", r.paper))
             entry = {
                 "code": language.code,
                 "name": language.name,
                 "english_name": language.english_name,
                 "direction": language.direction,
                 "review": language.review.status,
-                "translated": translated_percent(language),
-                "title": handout_title(handout, language),
+                "translated": newest.translated,
+                "title": newest.title,
                 "files": [
                     {"path": r.path, "paper": r.paper, "edition": r.edition,
                      "pages": r.pages, "bytes": r.bytes, "sha256": r.sha256}
@@ -110,12 +116,6 @@ def manifest_data(project: Project, records: list[FileRecord]) -> dict:
                 "languages": languages,
             })
     return {"schema": SCHEMA, "handouts": handouts}
-
-
-def translated_percent(language: Language) -> float:
-    if language.catalog is None:
-        return 100.0
-    return catalog_stats(read_catalog(language.catalog, language.locale)).percent
 
 
 def render_index(project: Project, manifest: dict) -> str:

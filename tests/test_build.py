@@ -1,0 +1,72 @@
+"""Builds: partial builds, failures that stay in their own language, the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from handouts import build, load_project
+from handouts.build import plan
+
+from conftest import ROOT
+
+
+def manifest_codes(out_dir):
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    return [lang["code"] for lang in manifest["handouts"][0]["languages"]]
+
+
+def test_building_one_language_keeps_the_others_in_the_manifest(project, tmp_path):
+    build(project, tmp_path, plan(project, ["en"]))
+    build(project, tmp_path, plan(project, ["es"]))
+    assert manifest_codes(tmp_path) == ["en", "es"]
+
+
+def test_broken_catalog_fails_its_language_only_and_keeps_its_last_good_pdf(project_copy, tmp_path):
+    good = load_project(project_copy)
+    build(good, tmp_path, plan(good))
+    spanish_pdf = tmp_path / "breast-cancer-recurrence/breast-cancer-recurrence.es.letter.standard.pdf"
+    last_good = spanish_pdf.read_bytes()
+
+    catalog = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    lines = catalog.read_text(encoding="utf-8").splitlines()
+    broken_line = next(i for i, line in enumerate(lines) if line.startswith('msgstr "Página'))
+    lines[broken_line] = 'msgstr "Página %(page)s de %(pages)s'  # unterminated string
+    catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    broken = load_project(project_copy)
+    report = build(broken, tmp_path, plan(broken))
+
+    assert [f.job.language.code for f in report.failed] == ["es"]
+    assert f"handouts.po:{broken_line + 1}:" in report.failed[0].reason
+    assert [r.language for r in report.built] == ["en"]
+    assert spanish_pdf.read_bytes() == last_good
+    assert manifest_codes(tmp_path) == ["en", "es"]
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def run_cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), *args],
+                          cwd=cwd, capture_output=True, text=True)
+
+
+def test_cli_help_explains_the_build_options():
+    result = run_cli("build", "--help")
+    assert result.returncode == 0
+    assert "--lang CODE" in result.stdout and "--out DIR" in result.stdout
+
+
+def test_cli_builds_the_languages_asked_for_into_the_folder_given(tmp_path):
+    result = run_cli("--lang", "es", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert manifest_codes(tmp_path) == ["es"]
+    assert "1 built, 0 failed" in result.stdout
+
+
+def test_cli_unknown_language_is_a_clear_error(tmp_path):
+    result = run_cli("--lang", "xx", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "unknown language code xx" in result.stderr
+    assert "languages.toml" in result.stderr
+    assert not (tmp_path / "manifest.json").exists()

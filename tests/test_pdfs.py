@@ -1,0 +1,107 @@
+"""The PDFs themselves: their text, footer, notices, metadata and page size."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from babel.dates import format_date
+from pypdf import PdfReader
+
+from conftest import normalise, pdf_text, translate
+
+TITLE = "Treatment When Breast Cancer Comes Back"
+SUBJECT = "What a breast cancer recurrence is and how each kind is treated."
+DRAFT_NOTICE = "Draft translation: not yet reviewed by a qualified medical translator."
+
+
+@pytest.fixture(scope="session")
+def pdfs(built, project):
+    """The US Letter standard PDF of the recurrence guide, by language code."""
+    slug = "breast-cancer-recurrence"
+    return {code: built / slug / f"{slug}.{code}.letter.standard.pdf" for code in project.languages}
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_pdf_text_carries_the_translated_title_and_exact_helpline(pdfs, project, code):
+    language = project.languages[code]
+    text = " ".join(pdf_text(pdfs[code]))
+    assert normalise(translate(language, TITLE)) in text
+    assert "1-800-227-2345" in text
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_every_page_has_a_footer_with_title_revised_date_and_page_x_of_y(pdfs, project, code):
+    language = project.languages[code]
+    pages = pdf_text(pdfs[code])
+    revised = format_date(datetime.date(2021, 10, 27), format="long", locale=language.locale)
+    page_label = translate(language, "Page %(page)s of %(pages)s")
+    title = normalise(translate(language, TITLE))
+    for number, text in enumerate(pages, start=1):
+        assert page_label % {"page": number, "pages": len(pages)} in text
+        assert revised in text
+        assert title in text
+    assert len(pages) >= 2
+
+
+def test_spanish_footer_is_in_spanish(pdfs):
+    pages = pdf_text(pdfs["es"])
+    assert f"Página 1 de {len(pages)}" in pages[0]
+    assert "27 de octubre de 2021" in pages[0]
+    assert "Page 1 of" not in pages[0]
+
+
+def test_draft_translation_says_so_on_every_page_in_english_and_its_language(pdfs, project):
+    spanish = project.languages["es"]
+    assert spanish.review.status == "draft"
+    for text in pdf_text(pdfs["es"]):
+        assert DRAFT_NOTICE in text
+        assert normalise(translate(spanish, DRAFT_NOTICE)) in text
+
+
+def test_source_language_has_no_draft_notice(pdfs):
+    for text in pdf_text(pdfs["en"]):
+        assert "Draft translation" not in text
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_pdf_metadata_gives_language_title_author_subject_and_revision_dates(pdfs, project, code):
+    language = project.languages[code]
+    reader = PdfReader(pdfs[code])
+    info = reader.metadata
+    assert reader.trailer["/Root"]["/Lang"] == code
+    assert info["/Title"] == translate(language, TITLE)
+    assert info["/Subject"] == translate(language, SUBJECT)
+    assert info["/Author"] == project.organisation
+    assert info["/CreationDate"].startswith("D:20211027")
+    assert info["/ModDate"].startswith("D:20211027")
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_pages_are_us_letter(pdfs, code):
+    for page in PdfReader(pdfs[code]).pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == (612.0, 792.0)
+
+
+def test_english_handout_carries_every_fact_of_the_source_page(pdfs):
+    text = " ".join(pdf_text(pdfs["en"])).replace("\u2010 ", "").replace("- ", "-")
+    for fact in [
+        "can come back after treatment, sometimes many years later",
+        "same breast, or in the scar from surgery",
+        "under the arm or around the collarbone",
+        "bones, lungs, liver or brain",
+        "is not a recurrence. It is a new cancer",
+        "mastectomy",
+        "radiation therapy if you did not have it before",
+        "trastuzumab",
+        "immunotherapy",
+        "stage IV (metastatic) breast cancer",
+        "clinical trial",
+        "Call any time of day or night. On weekdays you can also chat with us online.",
+        "patients, caregivers and families",
+        "doctors, nurses certified in cancer care, medical editors and translators",
+        "Last revised: October 27, 2021",
+        "Abeloff’s Clinical Oncology",
+        "Practice Guidelines in Oncology: Breast Cancer. Version 7.2021",
+    ]:
+        assert fact in text, fact
