@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .catalogs import compile_translations, read_catalog
 from .editions import Edition, Paper
+from .glyphs import MissingGlyphsError, missing_glyphs
 from .languages import Language
 from .project import Handout
 from .scripts import stylesheet_for
@@ -114,11 +115,14 @@ def render_pdf(handout: Handout, language: Language, edition: Edition,
                        url_fetcher=fetcher)
         for css, _name in stylesheets_for(handout, language, edition, paper)
     ]
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-        stylesheets=stylesheets)
     identifier = hashlib.sha256(
         f"{handout.slug}/{language.code}/{edition.name}/{paper.name}".encode()).hexdigest()[:32]
-    data = document.write_pdf(pdf_identifier=identifier.encode())
+    with missing_glyphs() as missing:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=stylesheets)
+        data = document.write_pdf(pdf_identifier=identifier.encode())
+    if missing:
+        raise MissingGlyphsError(language, missing)
     return RenderedPDF(data=data, pages=len(document.pages), title=document.metadata.title)
 
 
