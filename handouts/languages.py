@@ -45,6 +45,11 @@ class Language:
     review: Review
     catalog: Path | None  # the PO file; None for the source language
     plural_forms: str | None = None  # Plural-Forms header, for locales CLDR lacks
+    capitalise_drug_names: bool = False  # German writes "Trastuzumab", a noun
+
+    def drug_name(self, name: str) -> str:
+        """An international drug name as this language writes it in running text."""
+        return name[:1].upper() + name[1:] if self.capitalise_drug_names else name
 
     @property
     def is_source(self) -> bool:
@@ -119,7 +124,8 @@ def _language(code: str, table: dict, path: Path, line: int | None, locales_dir:
         locales_dir / locale_id / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po")
     return Language(code=code, locale=locale_id, name=name, english_name=english_name,
                     direction=direction, script=script, review=review, catalog=catalog,
-                    plural_forms=table.get("plural_forms"))
+                    plural_forms=table.get("plural_forms"),
+                    capitalise_drug_names=bool(table.get("capitalise_drug_names", False)))
 
 
 def _review(code: str, data: object, path: Path, line: int | None) -> Review:

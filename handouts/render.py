@@ -24,7 +24,7 @@ from .editions import Edition, Paper
 from .glyphs import MissingGlyphsError, missing_glyphs
 from .languages import Language
 from .project import Handout
-from .scripts import stylesheet_for
+from .scripts import SCRIPTS, stylesheet_for
 
 # Stand-ins for the page counters inside the translated "Page X of Y", which
 # css_counter_string turns into CSS counter() calls. Private-use characters
@@ -32,8 +32,13 @@ from .scripts import stylesheet_for
 PAGE = "\ue000"
 PAGES = "\ue001"
 
-# CLDR numbering systems and the CSS counter styles that write them.
-COUNTER_STYLES = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian"}
+# CLDR numbering systems: the CSS counter style that writes page numbers in
+# them, and their digits, so that dates use the same digits as page numbers.
+NUMBERING_SYSTEMS = {
+    "latn": ("decimal", "0123456789"),
+    "arab": ("arabic-indic", "٠١٢٣٤٥٦٧٨٩"),
+    "arabext": ("persian", "۰۱۲۳۴۵۶۷۸۹"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,9 @@ def make_environment(handout: Handout, language: Language,
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations, newstyle=True)
-    env.filters["date_long"] = partial(_date_long, locale=language.locale)
-    counter_style = COUNTER_STYLES.get(_numbering_system(language.locale), "decimal")
+    counter_style, digits = NUMBERING_SYSTEMS.get(
+        _numbering_system(language.locale), NUMBERING_SYSTEMS["latn"])
+    env.filters["date_long"] = partial(_date_long, locale=language.locale, digits=digits)
     env.filters["css_counter_string"] = partial(css_counter_string, counter_style=counter_style)
     env.globals.update(
         PAGE=PAGE, PAGES=PAGES, language=language, handout=handout,
@@ -77,7 +83,26 @@ def render_html(handout: Handout, language: Language, edition: Edition, paper: P
     """The handout as an HTML document in ``language``."""
     env = make_environment(handout, language, load_translations(language))
     template = env.get_template(handout.template)
-    return template.render(edition=edition, paper=paper)
+    html = template.render(edition=edition, paper=paper)
+    letters = SCRIPTS[language.script].whole_words
+    if letters:
+        html = keep_words_whole(html, letters)
+    return html
+
+
+def keep_words_whole(html: str, letters: str) -> str:
+    """Wrap each word of the body text in ``<span class="word">``, so that lines
+    break only at spaces: the "keep-all" line breaking of Korean, and, for Arabic
+    script, a guard against breaks inside words with vowel marks (قبلاً).
+    Only words with ``letters`` are wrapped: a run of separate boxes would
+    lose the bidi order of Latin words inside right-to-left text."""
+    word = re.compile(rf"([^\s<>]*[{letters}][^\s<>]*)")
+    head, body_tag, body = html.partition("<body")
+    pieces = re.split(r"(<[^>]*>)", body_tag + body)
+    for i, piece in enumerate(pieces):
+        if piece and not piece.startswith("<"):
+            pieces[i] = word.sub(r'<span class="word">\1</span>', piece)
+    return head + "".join(pieces)
 
 
 def handout_title(handout: Handout, language: Language) -> str:
@@ -146,8 +171,9 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _date_long(value, locale: str) -> str:
-    return format_date(value, format="long", locale=locale)
+def _date_long(value, locale: str, digits: str) -> str:
+    return format_date(value, format="long", locale=locale).translate(
+        str.maketrans("0123456789", digits))
 
 
 def _numbering_system(locale: str) -> str:

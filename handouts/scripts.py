@@ -19,6 +19,12 @@ class Script:
     fonts: tuple[str, ...]  # font-family stack, best first
     debian_package: str  # where the fonts come from, for error messages
     line_height: float = 1.45
+    # Letters (a regex character class) whose words lines must not break inside:
+    # Korean is set so (CSS word-break: keep-all, which WeasyPrint lacks, so
+    # render.py wraps each such word instead), and WeasyPrint may break
+    # Arabic-script words that carry vowel marks. Words in other letters keep
+    # their own break rules and bidi order.
+    whole_words: str | None = None
 
 
 # Latin comes last in every stack, so Latin words (drug names, references)
@@ -30,11 +36,13 @@ SCRIPTS: dict[str, Script] = {
     for script in (
         Script("Latn", _LATIN, "fonts-noto-core"),
         Script("Cyrl", _LATIN, "fonts-noto-core"),
-        Script("Arab", ("Noto Naskh Arabic", "Noto Sans Arabic", *_LATIN), "fonts-noto-core", 1.7),
+        Script("Arab", ("Noto Naskh Arabic", "Noto Sans Arabic", *_LATIN), "fonts-noto-core", 1.7,
+               whole_words="\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"),
         Script("Hans", ("Noto Sans CJK SC", *_LATIN), "fonts-noto-cjk", 1.6),
         Script("Hant", ("Noto Sans CJK TC", *_LATIN), "fonts-noto-cjk", 1.6),
         Script("Jpan", ("Noto Sans CJK JP", *_LATIN), "fonts-noto-cjk", 1.6),
-        Script("Kore", ("Noto Sans CJK KR", *_LATIN), "fonts-noto-cjk", 1.6),
+        Script("Kore", ("Noto Sans CJK KR", *_LATIN), "fonts-noto-cjk", 1.6,
+               whole_words="\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"),
     )
 }
 
@@ -47,5 +55,8 @@ def css_font_stack(fonts: tuple[str, ...]) -> str:
 def stylesheet_for(script_code: str) -> str:
     """The CSS that sets the body text of one script."""
     script = SCRIPTS[script_code]
-    return (f"html {{ font-family: {css_font_stack(script.fonts)}; "
-            f"line-height: {script.line_height}; }}\n")
+    css = (f"html {{ font-family: {css_font_stack(script.fonts)}; "
+           f"line-height: {script.line_height}; }}\n")
+    if script.whole_words:
+        css += ".word { white-space: nowrap; }\n"
+    return css

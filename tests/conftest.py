@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import collections
 import re
+import unicodedata
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,12 @@ from handouts.build import plan
 from handouts.catalogs import read_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
+SLUG = "breast-cancer-recurrence"
+
+# Every language of the project, to parametrize tests over.
+LANGUAGE_CODES = list(load_project(ROOT).languages)
+DRAFT_CODES = [code for code, lang in load_project(ROOT).languages.items()
+               if lang.review.status == "draft"]
 
 
 @pytest.fixture(scope="session")
@@ -40,12 +49,43 @@ def project_copy(tmp_path):
 
 
 def pdf_text(path: Path) -> list[str]:
-    """The text of each page, with runs of white space made one space."""
-    return [normalise(page.extract_text()) for page in PdfReader(path).pages]
+    """The text of each page in reading order, as Poppler's pdftotext extracts it.
+
+    Poppler orders right-to-left text logically, as a reader or a screen reader
+    would take it; its bidi embedding marks are dropped by ``normalise``.
+    """
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                            capture_output=True, text=True, check=True)
+    pages = result.stdout.split("\f")
+    return [normalise(page) for page in pages[:len(PdfReader(path).pages)]]
+
+
+# Bidi embedding marks (pdftotext adds them) and the zero-width non-joiner
+# (a shaping hint, drawn as no glyph, so absent from extracted text).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def normalise(text: str) -> str:
+    """Text with invisible marks and hyphenation breaks removed, white space made single."""
+    text = re.sub(r"\u2010\s+", "", text.translate(_INVISIBLE))  # "quali‐ fizierten"
     return re.sub(r"\s+", " ", text).strip()
+
+
+def words(text: str) -> collections.Counter:
+    """The words and numbers of ``text``, without marks or punctuation, counted."""
+    bare = "".join(c for c in normalise(text) if unicodedata.category(c) != "Mn")
+    return collections.Counter(re.findall(r"[^\W\d_]+|\d+", bare))
+
+
+def assert_contains(text: str, phrase: str, direction: str = "ltr") -> None:
+    """``phrase`` is in ``text``: as it is for left-to-right text; for right-to-left
+    text, word for word, since extraction cannot restore the order of neutral
+    characters (punctuation, numbers) between right-to-left words."""
+    if direction == "rtl":
+        missing = words(phrase) - words(text)
+        assert not missing, f"{phrase!r}: words {sorted(missing)} not in {text[:200]!r}"
+    else:
+        assert normalise(phrase) in text
 
 
 def translate(language, msgid: str) -> str:

@@ -25,7 +25,7 @@ def test_building_one_language_keeps_the_others_in_the_manifest(project, tmp_pat
 
 def test_broken_catalog_fails_its_language_only_and_keeps_its_last_good_pdf(project_copy, tmp_path):
     good = load_project(project_copy)
-    build(good, tmp_path, plan(good))
+    build(good, tmp_path, plan(good, ["en", "es"]))
     spanish_pdf = tmp_path / "breast-cancer-recurrence/breast-cancer-recurrence.es.letter.standard.pdf"
     last_good = spanish_pdf.read_bytes()
 
@@ -36,7 +36,7 @@ def test_broken_catalog_fails_its_language_only_and_keeps_its_last_good_pdf(proj
     catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     broken = load_project(project_copy)
-    report = build(broken, tmp_path, plan(broken))
+    report = build(broken, tmp_path, plan(broken, ["en", "es"]))
 
     assert [f.job.language.code for f in report.failed] == ["es"]
     assert f"handouts.po:{broken_line + 1}:" in report.failed[0].reason
