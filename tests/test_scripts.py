@@ -1,0 +1,99 @@
+"""Each script family, on the built PDFs: fonts, regional Han glyphs, right-to-left layout."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+
+import pytest
+
+from conftest import LANGUAGE_CODES, SLUG
+
+LETTER_WIDTH = 612.0
+MARGIN_SIDE = 18 / 25.4 * 72  # print.css: 18 mm left and right
+
+# The Noto CJK face each Han-writing language must be set in, for its regional glyphs.
+HAN_FACES = {"zh-Hans": "SC", "zh-Hant": "TC", "ja": "JP", "ko": "KR"}
+
+
+def pdf_path(built, code):
+    return built / SLUG / f"{SLUG}.{code}.letter.standard.pdf"
+
+
+def pdffonts(path):
+    """(name, type, embedded) of each font in the PDF, as Poppler's pdffonts lists them."""
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    fonts = []
+    for line in lines:
+        match = re.match(r"(\S+)\s+(.+?)\s{2,}(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)", line)
+        assert match, line
+        fonts.append((match[1], match[2], match[4] == "yes"))
+    return fonts
+
+
+def words_on_page(path, page=1):
+    """(text, x_min, y_min, x_max) of each word on a page, from pdftotext -bbox."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(html.unescape(m[5]), float(m[1]), float(m[2]), float(m[3]))
+            for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                 r'yMax="([\d.]+)">(.*?)</word>', out)]
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_every_font_is_embedded_and_none_is_type3(built, code):
+    fonts = pdffonts(pdf_path(built, code))
+    assert fonts
+    for name, kind, embedded in fonts:
+        assert embedded, name
+        assert kind != "Type 3", name
+
+
+@pytest.mark.parametrize("code, face", HAN_FACES.items())
+def test_han_and_hangul_text_uses_the_regional_noto_cjk_face(built, code, face):
+    names = [name for name, _, _ in pdffonts(pdf_path(built, code))]
+    cjk = {re.search(r"CJK-?(\w\w)", name, re.I)[1].upper() for name in names if "CJK" in name.upper()}
+    assert cjk == {face}, names
+
+
+@pytest.mark.parametrize("code", ["ar", "fa"])
+def test_arabic_script_is_set_in_noto_naskh_arabic(built, code):
+    names = [name for name, _, _ in pdffonts(pdf_path(built, code))]
+    assert any("NotoNaskhArabic" in name.replace("-", "") for name in names), names
+
+
+@pytest.mark.parametrize("code, direction", [("en", "ltr"), ("ru", "ltr"), ("ar", "rtl"), ("fa", "rtl")])
+def test_layout_mirrors_for_right_to_left_languages(built, code, direction):
+    words = words_on_page(pdf_path(built, code))
+    bullets = [w for w in words if w[0] == "•"]
+    assert bullets
+    footer_top = max(y for _, _, y, _ in words) - 5
+    digits = re.compile(r"^[\d۰-۹٠-٩]+$")
+    footer_numbers = [w for w in words if w[2] >= footer_top and digits.match(w[0])
+                      and len(w[0]) == 1]  # page numbers, not the year or the day
+    assert footer_numbers
+    if direction == "rtl":
+        # List markers at the right margin, page number on the left, text flush right.
+        assert all(w[3] > LETTER_WIDTH - MARGIN_SIDE - 20 for w in bullets)
+        assert all(w[3] < LETTER_WIDTH / 2 for w in footer_numbers)
+        line_ends = [w[3] for w in words if w[3] > LETTER_WIDTH / 2]
+        assert max(line_ends) == pytest.approx(LETTER_WIDTH - MARGIN_SIDE, abs=2)
+    else:
+        assert all(w[1] < MARGIN_SIDE + 20 for w in bullets)
+        assert all(w[1] > LETTER_WIDTH / 2 for w in footer_numbers)
+        assert min(w[1] for w in words) == pytest.approx(MARGIN_SIDE, abs=2)
+
+
+@pytest.mark.parametrize("code", ["ar", "fa"])
+def test_helpline_number_keeps_its_reading_order_in_right_to_left_text(built, code):
+    numbers = [w[0] for w in words_on_page(pdf_path(built, code), page=2)
+               + words_on_page(pdf_path(built, code), page=1)]
+    assert "1-800-227-2345" in numbers
+
+
+def test_long_words_are_hyphenated_where_the_language_has_patterns(built):
+    raw = subprocess.run(["pdftotext", str(pdf_path(built, "de")), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert re.search(r"\w\u2010\n", raw), "no hyphenated line end in the German PDF"
