@@ -21,6 +21,7 @@ class Edition:
 
     name: str  # as in file names and the manifest
     english_label: str
+    base_font_pt: float = 12.0  # body text size; headings scale with it
     stylesheet: str | None = None  # a file in templates/, added after print.css
 
 

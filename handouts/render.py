@@ -117,7 +117,7 @@ def stylesheets_for(handout: Handout, language: Language, edition: Edition,
                     paper: Paper) -> list[tuple[str, str | None]]:
     """The CSS, in cascade order, as (css text, file name it came from) pairs."""
     sheets = [(_read(handout, "print.css"), "print.css")]
-    sheets.append((stylesheet_for(language.script), None))
+    sheets.append((stylesheet_for(language.script, edition.base_font_pt), None))
     sheets.append((f"@page {{ size: {paper.css_size}; }}\n", None))
     if edition.stylesheet:
         sheets.append((_read(handout, edition.stylesheet), edition.stylesheet))

@@ -19,6 +19,9 @@ class Script:
     fonts: tuple[str, ...]  # font-family stack, best first
     debian_package: str  # where the fonts come from, for error messages
     line_height: float = 1.45
+    # Arabic and Han faces look smaller than Latin at the same size; scaling
+    # them keeps the reading size of every language alike.
+    font_scale: float = 1.0
     # Letters (a regex character class) whose words lines must not break inside:
     # Korean is set so (CSS word-break: keep-all, which WeasyPrint lacks, so
     # render.py wraps each such word instead), and WeasyPrint may break
@@ -37,7 +40,7 @@ SCRIPTS: dict[str, Script] = {
         Script("Latn", _LATIN, "fonts-noto-core"),
         Script("Cyrl", _LATIN, "fonts-noto-core"),
         Script("Arab", ("Noto Naskh Arabic", "Noto Sans Arabic", *_LATIN), "fonts-noto-core", 1.7,
-               whole_words="\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"),
+               font_scale=1.1, whole_words="\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"),
         Script("Hans", ("Noto Sans CJK SC", *_LATIN), "fonts-noto-cjk", 1.6),
         Script("Hant", ("Noto Sans CJK TC", *_LATIN), "fonts-noto-cjk", 1.6),
         Script("Jpan", ("Noto Sans CJK JP", *_LATIN), "fonts-noto-cjk", 1.6),
@@ -52,10 +55,11 @@ def css_font_stack(fonts: tuple[str, ...]) -> str:
     return ", ".join(f'"{family}"' for family in fonts) + ", sans-serif"
 
 
-def stylesheet_for(script_code: str) -> str:
-    """The CSS that sets the body text of one script."""
+def stylesheet_for(script_code: str, base_font_pt: float) -> str:
+    """The CSS that sets the text of one script, at an edition's base size."""
     script = SCRIPTS[script_code]
     css = (f"html {{ font-family: {css_font_stack(script.fonts)}; "
+           f"font-size: {base_font_pt * script.font_scale:g}pt; "
            f"line-height: {script.line_height}; }}\n")
     if script.whole_words:
         css += ".word { white-space: nowrap; }\n"
