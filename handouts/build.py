@@ -1,9 +1,12 @@
 """Build every job into an output folder, then the page and the manifest.
 
-A job is one (handout, language, edition, paper). Each is rendered by
-``render_pdf`` and written atomically. A job that fails is reported and leaves
-the last good PDF where it was; the others go on. The manifest and the page are
-then written from what is on disk, so they never point at a file that is not there.
+A job is one (handout, language, edition, paper). Each language first passes
+the publication gate (gate.py): one that does not meet it is skipped with its
+reason and taken off the page, unless incomplete builds are allowed, which
+watermark it. Each job is rendered by ``render_pdf`` and written atomically. A
+job that fails is reported and leaves the last good PDF where it was; the others
+go on. The manifest and the page are then written from what is on disk, so they
+never point at a file that is not there.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .catalogs import catalog_stats, read_catalog
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, Edition, Paper
 from .errors import HandoutsError
+from .gate import Policy, Verdict, assess
 from .languages import Language
 from .output import write_atomic
 from .project import Handout, Project
@@ -33,6 +37,7 @@ class Job:
     language: Language
     edition: Edition
     paper: Paper
+    incomplete: bool = False  # below the publication gate: highlighted and watermarked
 
     @property
     def path(self) -> Path:
@@ -52,10 +57,11 @@ class JobFailure:
 
 @dataclass
 class BuildReport:
-    """What a build made, what failed and why, and how long it took."""
+    """What a build made, skipped and failed, why, and how long it took."""
 
     built: list[FileRecord] = field(default_factory=list)
     failed: list[JobFailure] = field(default_factory=list)
+    skipped: list[Verdict] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -87,13 +93,15 @@ def plan(project: Project, languages: Iterable[str] | None = None,
 
 def run_job(job: Job, out_dir: Path) -> FileRecord:
     """Render one job and write its PDF atomically."""
-    rendered = render_pdf(job.handout, job.language, job.edition, job.paper)
+    rendered = render_pdf(job.handout, job.language, job.edition, job.paper,
+                          incomplete=job.incomplete)
     write_atomic(out_dir / job.path, rendered.data)
     return FileRecord(
         path=job.path.as_posix(), handout=job.handout.slug, language=job.language.code,
         paper=job.paper.name, edition=job.edition.name, pages=rendered.pages,
         bytes=len(rendered.data), sha256=hashlib.sha256(rendered.data).hexdigest(),
-        title=rendered.title, translated=translated_percent(job.language))
+        title=rendered.title, translated=translated_percent(job.language),
+        incomplete=job.incomplete)
 
 
 def translated_percent(language: Language) -> float:
@@ -103,14 +111,31 @@ def translated_percent(language: Language) -> float:
     return catalog_stats(read_catalog(language.catalog, language.locale)).percent
 
 
-def build(project: Project, out_dir: Path, jobs: list[Job],
+def build(project: Project, out_dir: Path, jobs: list[Job], policy: Policy = Policy(),
+          allow_incomplete: bool = False,
           progress: Callable[[Job, str], None] | None = None) -> BuildReport:
-    """Run ``jobs`` into ``out_dir``, then write the page and the manifest."""
+    """Run ``jobs`` that pass the gate into ``out_dir``, then write the page and the manifest."""
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out_dir)
     report = BuildReport()
+    template = _read_template(project)
+    verdicts = {code: assess(project.languages[code], policy, template)
+                for code in dict.fromkeys(job.language.code for job in jobs)}
+    runnable = []
     for job in jobs:
+        verdict = verdicts[job.language.code]
+        if verdict.unreadable:
+            report.failed.append(JobFailure(job, verdict.reason))
+            _tell(progress, job, "failed")
+        elif verdict.publishable:
+            runnable.append(job)
+        elif allow_incomplete:
+            runnable.append(replace(job, incomplete=True))
+        elif verdict not in report.skipped:
+            report.skipped.append(verdict)
+    withdrawn = {verdict.language.code for verdict in report.skipped}
+    for job in runnable:
         try:
             record = run_job(job, out_dir)
         except HandoutsError as error:
@@ -123,9 +148,17 @@ def build(project: Project, out_dir: Path, jobs: list[Job],
             continue
         report.built.append(record)
         _tell(progress, job, "built")
-    write_site(project, out_dir, previous + report.built)
+    write_site(project, out_dir,
+               [r for r in previous if r.language not in withdrawn] + report.built)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _read_template(project: Project):
+    try:
+        return read_catalog(project.template_catalog)
+    except HandoutsError:
+        return None
 
 
 def _tell(progress, job, what):

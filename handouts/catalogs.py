@@ -85,24 +85,24 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
 
 
 def catalog_stats(catalog: Catalog) -> CatalogStats:
-    """Count translated, fuzzy, untranslated and obsolete messages (header excluded)."""
+    """Count messages as GNU ``msgfmt --statistics`` does (header excluded).
+
+    Like msgfmt, a message counts by its first form: empty is untranslated
+    (fuzzy or not), otherwise fuzzy or translated. A plural message with some
+    forms empty is a ``plural-forms`` check error, so it still cannot be published.
+    """
     translated = fuzzy = untranslated = 0
     for message in catalog:
         if not message.id:
             continue
-        if message.fuzzy:
-            fuzzy += 1
-        elif _is_translated(message.string):
-            translated += 1
-        else:
+        first = message.string[0] if isinstance(message.string, (tuple, list)) else message.string
+        if not first:
             untranslated += 1
+        elif message.fuzzy:
+            fuzzy += 1
+        else:
+            translated += 1
     return CatalogStats(translated, fuzzy, untranslated, len(catalog.obsolete))
-
-
-def _is_translated(string: str | tuple[str, ...]) -> bool:
-    if isinstance(string, tuple):
-        return all(string)
-    return bool(string)
 
 
 def compile_translations(catalog: Catalog) -> gettext.GNUTranslations:

@@ -1,54 +1,123 @@
 """The command line: a thin layer over the library.
 
 ``python build_pdfs.py`` builds every handout in every language into ``dist/``;
-the subcommands serve the people who maintain the text.
+the other commands are the translators' workflow (docs/translating.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from .build import build, plan
+from .catalogs import catalog_stats, read_catalog
+from .checks import ERROR, check_catalog
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS
 from .errors import HandoutsError
 from .extract import extract_messages, write_template
-from .project import load_project
+from .gate import Policy, load_policy
+from .languages import add_language_entry
+from .merge import init_catalog, update_catalog, write_catalog
+from .project import Project, load_project
+from .render import render_pdf
 
-COMMANDS = ("build", "extract")
+COMMANDS = ("build", "extract", "update", "init", "stats", "check", "preview")
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build_pdfs.py",
         description="Build print-ready PDFs of the patient handouts in every language, "
-                    "with the 'PDFs by language' page (index.html) and manifest.json.",
-        epilog="Without a command, 'build' runs. 'build_pdfs.py COMMAND --help' tells more.")
+                    "with the 'PDFs by language' page (index.html) and manifest.json; "
+                    "and keep the translation catalogs up to date.",
+        epilog="Without a command, 'build' runs. 'build_pdfs.py COMMAND --help' tells more. "
+               "Translators: see docs/translating.md.")
     parser.add_argument("--root", type=Path, default=Path("."),
                         help="the project folder (default: the current folder)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build_cmd = commands.add_parser(
+    cmd = commands.add_parser(
         "build", help="render the PDFs, the page and the manifest (the default)",
         description="Render each handout in each language to PDF, then write index.html and "
-                    "manifest.json. A job that fails is reported, the others still build, the "
-                    "last good PDF is kept, and the exit code is 1.")
-    build_cmd.add_argument("--lang", action="append", metavar="CODE", dest="languages",
-                           help="build only this language (a BCP 47 code from "
-                                "locales/languages.toml, such as es); repeat for more")
-    build_cmd.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
-                           help="output folder (default: dist/)")
-    build_cmd.add_argument("--paper", action="append", choices=list(PAPERS), dest="papers",
-                           help=f"paper size; repeat for more (default: {', '.join(DEFAULT_PAPERS)})")
-    build_cmd.add_argument("--edition", action="append", choices=list(EDITIONS), dest="editions",
-                           help=f"edition; repeat for more (default: {', '.join(DEFAULT_EDITIONS)})")
+                    "manifest.json. A language below the publication gate is skipped with its "
+                    "reason. A job that fails is reported, the others still build, the last "
+                    "good PDF is kept, and the exit code is 1.")
+    cmd.add_argument("--lang", action="append", metavar="CODE", dest="languages",
+                     help="build only this language (a BCP 47 code from "
+                          "locales/languages.toml, such as es); repeat for more")
+    cmd.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
+                     help="output folder (default: dist/)")
+    cmd.add_argument("--paper", action="append", choices=list(PAPERS), dest="papers",
+                     help=f"paper size; repeat for more (default: {', '.join(DEFAULT_PAPERS)})")
+    cmd.add_argument("--edition", action="append", choices=list(EDITIONS), dest="editions",
+                     help=f"edition; repeat for more (default: {', '.join(DEFAULT_EDITIONS)})")
+    _gate_options(cmd)
+    cmd.add_argument("--allow-incomplete", action="store_true",
+                     help="build languages below the gate too, untranslated text highlighted "
+                          "and every page watermarked as incomplete")
 
     commands.add_parser(
         "extract", help="extract the templates' text into locales/handouts.pot",
         description="Extract every translatable message of templates/ into "
-                    "locales/handouts.pot, with translator comments and source lines.")
+                    "locales/handouts.pot, with translator comments and source lines "
+                    "(pybabel extract).")
+
+    cmd = commands.add_parser(
+        "update", help="merge locales/handouts.pot into the catalogs",
+        description="Merge the template into each catalog (pybabel update): new messages are "
+                    "added; changed ones keep their translation, marked fuzzy, with the old "
+                    "English as '#| msgid'; removed ones are kept as obsolete '#~' entries. "
+                    "No translation is ever lost.")
+    cmd.add_argument("languages", nargs="*", metavar="CODE", help="languages (default: all)")
+
+    cmd = commands.add_parser(
+        "init", help="start a catalog for a new language",
+        description="Create locales/LOCALE/LC_MESSAGES/handouts.po from the template, with "
+                    "the Language and Plural-Forms headers, and add the language to "
+                    "locales/languages.toml as a draft.")
+    cmd.add_argument("code", metavar="CODE", help="BCP 47 code of the language, such as uk or zh-Hant")
+    cmd.add_argument("--script", help="ISO 15924 script code (default: from CLDR)")
+    cmd.add_argument("--name", help="the language's own name (needed where CLDR lacks it)")
+    cmd.add_argument("--english-name", help="its English name (needed where CLDR lacks it)")
+    cmd.add_argument("--direction", choices=("ltr", "rtl"), help="(needed where CLDR lacks it)")
+    cmd.add_argument("--plural-forms", metavar="HEADER",
+                     help='gettext Plural-Forms, such as "nplurals=1; plural=0;" '
+                          "(needed where CLDR lacks it)")
+
+    cmd = commands.add_parser(
+        "stats", help="count translated, fuzzy, untranslated and obsolete messages",
+        description="Message counts per catalog, as msgfmt --statistics gives them, plus "
+                    "obsolete entries and the percent translated.")
+    cmd.add_argument("catalogs", nargs="*", metavar="CODE|FILE",
+                     help="language codes or PO files (default: every language)")
+    cmd.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    cmd = commands.add_parser(
+        "check", help="check catalogs for broken placeholders, markup, numbers and more",
+        description="Run every check on each catalog and print each finding as "
+                    "FILE:LINE: SEVERITY: [CHECK] message. Exit 1 if any error, 0 if only "
+                    "warnings. docs/translating.md explains each check and its fix.")
+    cmd.add_argument("catalogs", nargs="*", metavar="CODE|FILE",
+                     help="language codes or PO files (default: every language)")
+    cmd.add_argument("--json", action="store_true", help="print JSON instead of lines")
+
+    cmd = commands.add_parser(
+        "preview", help="build one language quickly, unfinished text highlighted",
+        description="Render one language (US Letter, standard edition) whatever its state: "
+                    "untranslated messages show their English on yellow, fuzzy ones their "
+                    "guess on orange, and every page is watermarked. Nothing in dist/ changes.")
+    cmd.add_argument("code", metavar="CODE", help="the language to preview")
+    cmd.add_argument("--out", type=Path, default=Path("preview"), metavar="DIR",
+                     help="output folder (default: preview/)")
     return parser
+
+
+def _gate_options(cmd) -> None:
+    cmd.add_argument("--min-translated", type=float, metavar="PERCENT",
+                     help="publish a language only from this percent translated (default: "
+                          "[tool.handouts] min-translated in pyproject.toml, else 100)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,9 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         project = load_project(args.root)
-        if args.command == "extract":
-            return _extract(project)
-        return _build(project, args)
+        return COMMAND_FUNCTIONS[args.command](project, args)
     except HandoutsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -78,14 +145,14 @@ def _first_option_after_root(argv: list[str]) -> int:
     return 0
 
 
-def _extract(project) -> int:
-    catalog = extract_messages(project.templates_dir, project.organisation)
-    write_template(catalog, project.template_catalog)
-    print(f"{project.template_catalog}: {len(catalog)} messages")
-    return 0
+def _policy(project: Project, args) -> Policy:
+    policy = load_policy(project.root / "pyproject.toml")
+    if args.min_translated is not None:
+        policy = Policy(min_translated=args.min_translated, publish_fuzzy=policy.publish_fuzzy)
+    return policy
 
 
-def _build(project, args) -> int:
+def cmd_build(project: Project, args) -> int:
     out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
     jobs = plan(project, args.languages, args.papers or DEFAULT_PAPERS,
                 args.editions or DEFAULT_EDITIONS)
@@ -93,9 +160,138 @@ def _build(project, args) -> int:
     def progress(job, what):
         print(f"{what:>6}  {job.path}", flush=True)
 
-    report = build(project, out_dir, jobs, progress=progress)
+    report = build(project, out_dir, jobs, policy=_policy(project, args),
+                   allow_incomplete=args.allow_incomplete, progress=progress)
+    for verdict in report.skipped:
+        print(f"skipped  {verdict.language.code}: {verdict.reason}")
     for failure in report.failed:
         print(f"\nfailed: {failure.job}\n{failure.reason}", file=sys.stderr)
-    print(f"{len(report.built)} built, {len(report.failed)} failed in {report.seconds:.1f} s; "
-          f"page and manifest in {out_dir}")
+    print(f"{len(report.built)} built, {len(report.skipped)} language(s) skipped, "
+          f"{len(report.failed)} failed in {report.seconds:.1f} s; page and manifest in {out_dir}")
     return 0 if report.ok else 1
+
+
+def cmd_extract(project: Project, args) -> int:
+    catalog = extract_messages(project.templates_dir, project.organisation)
+    write_template(catalog, project.template_catalog)
+    print(f"{project.template_catalog}: {len(catalog)} messages")
+    return 0
+
+
+def cmd_update(project: Project, args) -> int:
+    template = read_catalog(project.template_catalog)
+    for language in _languages(project, args.languages):
+        old = read_catalog(language.catalog, language.locale)
+        new = update_catalog(old, template)
+        write_catalog(new, language.catalog, language.plural_forms)
+        before, after = catalog_stats(old), catalog_stats(new)
+        added = sum(1 for m in new if m.id and m.id not in old and not m.fuzzy)
+        print(f"{language.code}: {language.catalog.relative_to(project.root)}: "
+              f"{added} new, {after.fuzzy - before.fuzzy:+d} fuzzy, "
+              f"{after.obsolete - before.obsolete:+d} obsolete; {after.percent:g}% translated")
+    return 0
+
+
+def cmd_init(project: Project, args) -> int:
+    language = add_language_entry(
+        project.locales_dir / "languages.toml", args.code, script=args.script, name=args.name,
+        english_name=args.english_name, direction=args.direction,
+        plural_forms=args.plural_forms, locales_dir=project.locales_dir)
+    template = read_catalog(project.template_catalog)
+    write_catalog(init_catalog(template, language), language.catalog, language.plural_forms)
+    print(f"{language.code} ({language.english_name}): created "
+          f"{language.catalog.relative_to(project.root)} with {len(template)} messages, "
+          "and added it to locales/languages.toml as a draft")
+    return 0
+
+
+def cmd_stats(project: Project, args) -> int:
+    rows = []
+    for label, path, locale, _ in _catalog_arguments(project, args.catalogs):
+        stats = catalog_stats(read_catalog(path, locale))
+        rows.append({"language": label, "catalog": str(path), "translated": stats.translated,
+                     "fuzzy": stats.fuzzy, "untranslated": stats.untranslated,
+                     "obsolete": stats.obsolete, "percent": stats.percent})
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    header = ("language", "translated", "fuzzy", "untranslated", "obsolete", "percent")
+    widths = [max(len(header[0]), *(len(r["language"]) for r in rows)), 10, 5, 12, 8, 7]
+    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))
+    for r in rows:
+        cells = [r["language"], r["translated"], r["fuzzy"], r["untranslated"], r["obsolete"],
+                 f'{r["percent"]:.1f}%']
+        print("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                        for i, (c, w) in enumerate(zip(cells, widths))))
+    return 0
+
+
+def cmd_check(project: Project, args) -> int:
+    template = _template_or_none(project)
+    findings = []
+    for _, path, locale, plural_forms in _catalog_arguments(project, args.catalogs):
+        findings.extend(check_catalog(path, locale, plural_forms, template))
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    if args.json:
+        print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            print(finding)
+        print(f"{errors} error(s), {len(findings) - errors} warning(s)")
+    return 1 if errors else 0
+
+
+def cmd_preview(project: Project, args) -> int:
+    [language] = _languages(project, [args.code], sources_too=True)
+    out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    from .build import Job, run_job
+    for handout in project.handouts.values():
+        job = Job(handout, language, EDITIONS["standard"], PAPERS["letter"], incomplete=True)
+        record = run_job(job, out_dir)
+        print(f"{out_dir / record.path}  ({record.pages} pages, {record.translated:g}% translated)")
+    return 0
+
+
+def _languages(project: Project, codes, sources_too: bool = False):
+    """The project's translated languages for ``codes`` (default: all), checked."""
+    codes = list(codes) or [c for c, lang in project.languages.items() if not lang.is_source]
+    unknown = [c for c in codes if c not in project.languages]
+    if unknown:
+        raise HandoutsError(
+            f"unknown language code {', '.join(unknown)}; known: {', '.join(project.languages)}",
+            path=project.locales_dir / "languages.toml",
+            fix="use a known code, or add the language with: python build_pdfs.py init CODE")
+    languages = [project.languages[c] for c in codes]
+    if not sources_too and any(lang.is_source for lang in languages):
+        raise HandoutsError("the source language has no catalog to work on")
+    return languages
+
+
+def _catalog_arguments(project: Project, arguments):
+    """(label, path, locale, plural_forms) for each code or PO file given."""
+    result = []
+    for argument in arguments or [c for c, lang in project.languages.items() if not lang.is_source]:
+        if argument in project.languages:
+            [language] = _languages(project, [argument])
+            result.append((language.code, language.catalog, language.locale, language.plural_forms))
+        elif Path(argument).suffix in (".po", ".pot") or Path(argument).is_file():
+            path = Path(argument)
+            if not path.is_file():
+                raise HandoutsError("no such file", path=path)
+            result.append((str(path), path, None, None))
+        else:
+            _languages(project, [argument])  # raises the unknown-code error
+    return result
+
+
+def _template_or_none(project: Project):
+    try:
+        return read_catalog(project.template_catalog)
+    except HandoutsError:
+        return None
+
+
+COMMAND_FUNCTIONS = {
+    "build": cmd_build, "extract": cmd_extract, "update": cmd_update, "init": cmd_init,
+    "stats": cmd_stats, "check": cmd_check, "preview": cmd_preview,
+}

@@ -9,6 +9,7 @@ qualified medical translator has reviewed it, and then names who and when.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -151,3 +152,54 @@ def _table_line(text: str, key: str) -> int | None:
 def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
     match = re.search(r"line (\d+)", str(error))
     return int(match.group(1)) if match else None
+
+
+def add_language_entry(path: Path, code: str, *, script: str | None = None,
+                       name: str | None = None, english_name: str | None = None,
+                       direction: str | None = None, plural_forms: str | None = None,
+                       locales_dir: Path | None = None) -> Language:
+    """Add a draft language to ``languages.toml`` and return it.
+
+    Its script defaults to CLDR's likely script; a language CLDR lacks must be
+    given its name, English name, direction and plural forms.
+    """
+    from .scripts import SCRIPTS  # scripts is data about fonts; keep languages free of it
+
+    locales_dir = locales_dir or path.parent
+    existing = load_languages(path, locales_dir)
+    if code in existing:
+        raise HandoutsError(f"{code} is already a language of the project", path=path,
+                            line=_table_line(path.read_text(encoding="utf-8"), code),
+                            fix=f"to refresh its catalog, run: python build_pdfs.py update {code}")
+    locale_id = code.replace("-", "_")
+    script = script or _likely_script(locale_id)
+    if not script:
+        raise HandoutsError(f"CLDR does not say which script {code} is written in",
+                            fix="give it: --script Latn (an ISO 15924 code)")
+    if script not in SCRIPTS:
+        raise HandoutsError(f"no fonts are declared for the script {script}",
+                            path=Path("handouts/scripts.py"),
+                            fix=f"add a Script('{script}', (font families…), 'debian-package') entry")
+    table = {"script": script}
+    for key, value in (("name", name), ("english_name", english_name),
+                       ("direction", direction), ("plural_forms", plural_forms)):
+        if value:
+            table[key] = value
+    table["review"] = "draft"
+    language = _language(code, table, path, None, locales_dir)  # validates before writing
+    lines = [f"\n[{code}]"] + [f"{key} = {json.dumps(value, ensure_ascii=False)}"
+                               for key, value in table.items()]
+    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return language
+
+
+def _likely_script(locale_id: str) -> str | None:
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(locale_id) or get_global("likely_subtags").get(
+        locale_id.split("_")[0])
+    if not likely:
+        return None
+    parts = likely.split("_")
+    return next((part for part in parts[1:] if len(part) == 4 and part.istitle()), None)

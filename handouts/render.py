@@ -50,11 +50,51 @@ class RenderedPDF:
     title: str
 
 
-def load_translations(language: Language) -> gettext.NullTranslations:
-    """The language's compiled catalog, or no translation for the source language."""
+def load_translations(language: Language, highlight: bool = False) -> gettext.NullTranslations:
+    """The language's compiled catalog, or no translation for the source language.
+
+    With ``highlight``, for previews of unfinished catalogs, untranslated
+    messages show their English and fuzzy ones their guess, each marked.
+    """
     if language.catalog is None:
         return gettext.NullTranslations()
-    return compile_translations(read_catalog(language.catalog, language.locale))
+    catalog = read_catalog(language.catalog, language.locale)
+    if highlight:
+        return HighlightingTranslations(catalog)
+    return compile_translations(catalog)
+
+
+class HighlightingTranslations(gettext.NullTranslations):
+    """Translations that mark what is not ready: for translators' previews only."""
+
+    def __init__(self, catalog):
+        super().__init__()
+        self.catalog = catalog
+
+    def _lookup(self, msgid, context=None, plural=None, n=1):
+        message = self.catalog.get(msgid, context=context)
+        if message is None or not message.string or not (
+                message.string[0] if isinstance(message.string, tuple) else message.string):
+            text = plural if (plural and n != 1) else msgid
+            return f'<mark class="untranslated">{text}</mark>'
+        string = message.string
+        if isinstance(string, tuple):
+            string = string[self.catalog.plural_func(n)] or string[0]
+        if message.fuzzy:
+            return f'<mark class="fuzzy">{string}</mark>'
+        return string
+
+    def gettext(self, message):
+        return self._lookup(message)
+
+    def ngettext(self, singular, plural, n):
+        return self._lookup(singular, plural=plural, n=n)
+
+    def pgettext(self, context, message):
+        return self._lookup(message, context=context)
+
+    def npgettext(self, context, singular, plural, n):
+        return self._lookup(singular, context=context, plural=plural, n=n)
 
 
 def make_environment(handout: Handout, language: Language,
@@ -79,11 +119,16 @@ def make_environment(handout: Handout, language: Language,
     return env
 
 
-def render_html(handout: Handout, language: Language, edition: Edition, paper: Paper) -> str:
-    """The handout as an HTML document in ``language``."""
-    env = make_environment(handout, language, load_translations(language))
+def render_html(handout: Handout, language: Language, edition: Edition, paper: Paper,
+                incomplete: bool = False) -> str:
+    """The handout as an HTML document in ``language``.
+
+    ``incomplete`` marks a catalog below the publication gate: what is not
+    translated is highlighted, and every page says the translation is incomplete.
+    """
+    env = make_environment(handout, language, load_translations(language, highlight=incomplete))
     template = env.get_template(handout.template)
-    html = template.render(edition=edition, paper=paper)
+    html = template.render(edition=edition, paper=paper, incomplete=incomplete)
     letters = SCRIPTS[language.script].whole_words
     if letters:
         html = keep_words_whole(html, letters)
@@ -109,7 +154,7 @@ def handout_title(handout: Handout, language: Language) -> str:
     """The handout's title in ``language``, as its PDF and the page show it."""
     env = make_environment(handout, language, load_translations(language))
     template = env.get_template(handout.template)
-    context = template.new_context({})
+    context = template.new_context({"incomplete": False})
     return Markup("".join(template.blocks["title"](context))).striptags()
 
 
@@ -125,14 +170,14 @@ def stylesheets_for(handout: Handout, language: Language, edition: Edition,
 
 
 def render_pdf(handout: Handout, language: Language, edition: Edition,
-               paper: Paper) -> RenderedPDF:
-    """Render the handout to PDF bytes."""
+               paper: Paper, incomplete: bool = False) -> RenderedPDF:
+    """Render the handout to PDF bytes (``incomplete``: see ``render_html``)."""
     # Imported here so that planning a build never pays for WeasyPrint.
     import weasyprint
 
     from .fetch import ProjectFetcher
 
-    html = render_html(handout, language, edition, paper)
+    html = render_html(handout, language, edition, paper, incomplete)
     fetcher = ProjectFetcher(handout.templates_dir)
     base_url = (handout.templates_dir / handout.slug).as_uri() + "/"
     stylesheets = [
@@ -154,7 +199,7 @@ def render_pdf(handout: Handout, language: Language, edition: Edition,
 def css_counter_string(text: str, counter_style: str = "decimal") -> Markup:
     """Turn translated text holding PAGE and PAGES into a CSS ``content`` value."""
     parts = []
-    for piece in re.split(f"({PAGE}|{PAGES})", str(text)):
+    for piece in re.split(f"({PAGE}|{PAGES})", Markup(text).striptags()):
         if piece == PAGE:
             parts.append(f"counter(page, {counter_style})")
         elif piece == PAGES:

@@ -40,6 +40,7 @@ class FileRecord:
     sha256: str
     title: str  # the handout's title in the language, as the PDF gives it
     translated: float  # percent of the catalog translated when the PDF was made
+    incomplete: bool = False  # built below the publication gate, watermarked
 
 
 def read_manifest(out_dir: Path) -> list[FileRecord]:
@@ -50,7 +51,7 @@ def read_manifest(out_dir: Path) -> list[FileRecord]:
             FileRecord(path=f["path"], handout=h["slug"], language=lang["code"],
                        paper=f["paper"], edition=f["edition"], pages=f["pages"],
                        bytes=f["bytes"], sha256=f["sha256"], title=lang["title"],
-                       translated=lang["translated"])
+                       translated=lang["translated"], incomplete=lang.get("incomplete", False))
             for h in data["handouts"] for lang in h["languages"] for f in lang["files"]
         ]
     except (OSError, ValueError, KeyError, TypeError):
@@ -104,6 +105,8 @@ def manifest_data(project: Project, records: list[FileRecord]) -> dict:
                     for r in files
                 ],
             }
+            if newest.incomplete:
+                entry["incomplete"] = True
             if language.review.status == "reviewed":
                 entry["reviewer"] = language.review.reviewer
                 entry["reviewed"] = language.review.date.isoformat()

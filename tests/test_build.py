@@ -61,7 +61,7 @@ def test_cli_builds_the_languages_asked_for_into_the_folder_given(tmp_path):
     result = run_cli("--lang", "es", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert manifest_codes(tmp_path) == ["es"]
-    assert "1 built, 0 failed" in result.stdout
+    assert "1 built, 0 language(s) skipped, 0 failed" in result.stdout
 
 
 def test_cli_unknown_language_is_a_clear_error(tmp_path):

@@ -1,0 +1,136 @@
+"""Each check fires on a catalog with its mistake, at the right line, and is silent on good ones."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from babel.messages.pofile import read_po
+
+from handouts.checks import CHECKS, check_catalog
+
+from conftest import ROOT
+
+HEADER = ('msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+          '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n')
+
+GOOD = HEADER + '''#, python-format
+msgid "Call %(phone)s"
+msgstr "Llame al %(phone)s"
+
+msgid "Version 7.2021 at https://example.org/a, or mail help@example.org."
+msgstr "Versión 7.2021 en https://example.org/a, o escriba a help@example.org."
+
+msgid "A <strong>recurrence</strong> is treated."
+msgstr "Una <strong>recurrencia</strong> se trata."
+
+msgid "One page"
+msgid_plural "%(n)s pages"
+msgstr[0] "Una página"
+msgstr[1] "%(n)s páginas"
+
+msgid "Questions:"
+msgstr "Preguntas:"
+'''
+
+# check name: (the GOOD text to change, what to write instead, the line the finding names)
+MISTAKES = {
+    "po-syntax": ('msgstr "Preguntas:"', 'msgstr "Preguntas:', 23),
+    "encoding": ('msgstr "Preguntas:"', 'msgstr "Pregunt\udce1s:"', 23),
+    "headers": ('"Language: es\\n"', '"Language: fr\\n"', 1),
+    "placeholders": ('"Llame al %(phone)s"', '"Llame al %(telefono)s"', 8),
+    "markup": ('"Una <strong>recurrencia</strong> se trata."', '"Una <b>recurrencia</b> se trata."', 14),
+    "numbers": ('"Versión 7.2021 en', '"Versión 7.2012 en', 11),
+    "plural-forms": ('msgstr[1] "%(n)s páginas"', 'msgstr[1] ""', 17),
+    "untranslated": ('msgstr "Preguntas:"', 'msgstr ""', 22),
+    "fuzzy": ('msgid "Questions:"', '#, fuzzy\nmsgid "Questions:"', 23),
+    "whitespace": ('msgstr "Preguntas:"', 'msgstr " Preguntas:"', 22),
+    "end-punctuation": ('msgstr "Preguntas:"', 'msgstr "Preguntas"', 22),
+    "same-translation": ('msgstr "Preguntas:"', 'msgstr "Una <strong>recurrencia</strong> se trata."', 22),
+}
+
+
+def write(tmp_path, text, name="catalog.po"):
+    path = tmp_path / name
+    # "\udce1" stands for the lone byte 0xE1: Latin-1 "á" inside a UTF-8 file.
+    path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+    return path
+
+
+def test_every_check_has_a_case_here():
+    assert set(MISTAKES) | {"outdated"} == set(CHECKS)
+
+
+def test_good_catalog_has_no_findings(tmp_path):
+    assert check_catalog(write(tmp_path, GOOD), "es") == []
+
+
+def test_project_catalogs_have_no_findings(project):
+    with open(project.template_catalog, "rb") as file:
+        template = read_po(file)
+    for language in project.languages.values():
+        if language.catalog:
+            assert check_catalog(language.catalog, language.locale, None, template) == [], language.code
+
+
+@pytest.mark.parametrize("check", sorted(MISTAKES))
+def test_check_fires_on_its_mistake_at_its_line(tmp_path, check):
+    old, new, line = MISTAKES[check]
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new))
+    fired = [f for f in check_catalog(path, "es") if f.check == check]
+    assert fired, check_catalog(path, "es")
+    assert (fired[0].line, fired[0].severity) == (line, CHECKS[check][0])
+    assert str(fired[0]).startswith(f"{path}:{line}: {CHECKS[check][0]}: [{check}]")
+
+
+def test_outdated_catalog_is_reported_against_the_template(tmp_path):
+    template = read_po(open(write(tmp_path, GOOD + '\nmsgid "New in English"\nmsgstr ""\n',
+                                  name="t.pot"), "rb"))
+    findings = check_catalog(write(tmp_path, GOOD), "es", template=template)
+    assert [f.check for f in findings] == ["outdated"]
+    assert "New in English" in findings[0].message
+
+
+def test_markup_check_rejects_unbalanced_and_unsafe_links(tmp_path):
+    for bad in ('"Una <strong>recurrencia se trata."',
+                '"Una <a href=\\"javascript:alert(1)\\">recurrencia</a> se trata."'):
+        path = write(tmp_path, GOOD.replace('"Una <strong>recurrencia</strong> se trata."', bad))
+        messages = [f.message for f in check_catalog(path, "es") if f.check == "markup"]
+        assert messages, bad
+
+
+def test_plural_forms_header_must_match_cldr(tmp_path):
+    # Spanish has 2 forms in gettext's table and 3 in CLDR's (one, many, other): either passes.
+    bad = GOOD.replace("nplurals=2; plural=(n != 1);", "nplurals=4; plural=(n%4);")
+    [finding] = [f for f in check_catalog(write(tmp_path, bad), "es") if f.check == "headers"]
+    assert 'should be "Plural-Forms: nplurals=2; plural=(n != 1);"' in finding.message
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), *args],
+                          cwd=ROOT, capture_output=True, text=True)
+
+
+def test_check_command_takes_a_file_exits_1_on_errors_and_names_file_and_line(tmp_path):
+    path = write(tmp_path, GOOD.replace('"Llame al %(phone)s"', '"Llame al 1-800-000-0000"'))
+    result = run_cli("check", str(path))
+    assert result.returncode == 1
+    assert f"{path}:8: error: [placeholders] missing %(phone)s" in result.stdout
+    as_json = json.loads(run_cli("check", "--json", str(path)).stdout)
+    assert [f for f in as_json if f["check"] == "placeholders"][0]["line"] == 8
+
+
+def test_check_command_exits_0_when_only_warnings(tmp_path):
+    path = write(tmp_path, GOOD.replace('msgstr "Preguntas:"', 'msgstr ""'))
+    result = run_cli("check", str(path))
+    assert result.returncode == 0
+    assert "[untranslated]" in result.stdout
+
+
+def test_check_command_on_the_project_languages_is_clean():
+    result = run_cli("check")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().endswith("0 error(s), 0 warning(s)")
