@@ -134,3 +134,9 @@ def test_check_command_on_the_project_languages_is_clean():
     result = run_cli("check")
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().endswith("0 error(s), 0 warning(s)")
+
+
+def test_every_check_is_explained_in_the_translators_guide():
+    guide = (ROOT / "docs/translating.md").read_text(encoding="utf-8")
+    for name, (severity, _, _) in CHECKS.items():
+        assert f"| `{name}` | {severity} |" in guide, name
