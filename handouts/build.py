@@ -23,7 +23,7 @@ from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, Editio
 from .errors import HandoutsError
 from .gate import Policy, Verdict, assess
 from .languages import Language
-from .output import write_atomic
+from .output import output_lock, write_atomic
 from .project import Handout, Project
 from .render import render_pdf
 from .site import FileRecord, read_manifest, write_site
@@ -62,11 +62,12 @@ class BuildReport:
     built: list[FileRecord] = field(default_factory=list)
     failed: list[JobFailure] = field(default_factory=list)
     skipped: list[Verdict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # failures of the build as a whole
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.errors
 
 
 def plan(project: Project, languages: Iterable[str] | None = None,
@@ -113,10 +114,18 @@ def translated_percent(language: Language) -> float:
 
 def build(project: Project, out_dir: Path, jobs: list[Job], policy: Policy = Policy(),
           allow_incomplete: bool = False,
-          progress: Callable[[Job, str], None] | None = None) -> BuildReport:
-    """Run ``jobs`` that pass the gate into ``out_dir``, then write the page and the manifest."""
+          progress: Callable[[Job, str], None] | None = None,
+          wait: bool = True, on_wait: Callable[[], None] | None = None) -> BuildReport:
+    """Run ``jobs`` that pass the gate into ``out_dir``, then write the page and the manifest.
+
+    One build at a time writes into a folder: another waits (``wait``) or stops.
+    """
+    with output_lock(out_dir, wait=wait, on_wait=on_wait):
+        return _build(project, out_dir, jobs, policy, allow_incomplete, progress)
+
+
+def _build(project, out_dir, jobs, policy, allow_incomplete, progress) -> BuildReport:
     started = time.monotonic()
-    out_dir.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out_dir)
     report = BuildReport()
     template = _read_template(project)
@@ -148,8 +157,11 @@ def build(project: Project, out_dir: Path, jobs: list[Job], policy: Policy = Pol
             continue
         report.built.append(record)
         _tell(progress, job, "built")
-    write_site(project, out_dir,
-               [r for r in previous if r.language not in withdrawn] + report.built)
+    try:
+        write_site(project, out_dir,
+                   [r for r in previous if r.language not in withdrawn] + report.built)
+    except HandoutsError as error:  # the page and manifest on disk stay the last good ones
+        report.errors.append(str(error))
     report.seconds = time.monotonic() - started
     return report
 

@@ -7,7 +7,9 @@ the other commands are the translators' workflow (docs/translating.md).
 from __future__ import annotations
 
 import argparse
+import ctypes.util
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -57,6 +59,9 @@ def make_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--allow-incomplete", action="store_true",
                      help="build languages below the gate too, untranslated text highlighted "
                           "and every page watermarked as incomplete")
+    cmd.add_argument("--no-wait", dest="wait", action="store_false",
+                     help="if another build is writing into the output folder, stop at once "
+                          "instead of waiting for it")
 
     commands.add_parser(
         "extract", help="extract the templates' text into locales/handouts.pot",
@@ -121,6 +126,8 @@ def _gate_options(cmd) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # SIGTERM stops a build as Ctrl-C does: temporary files are removed on the way out.
+    signal.signal(signal.SIGTERM, _stop)
     argv = list(sys.argv[1:] if argv is None else argv)
     if not any(arg in COMMANDS for arg in argv) and not {"-h", "--help"} & set(argv):
         argv.insert(_first_option_after_root(argv), "build")
@@ -134,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopped: finished files are kept; no partial file was written", file=sys.stderr)
         return 130
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _first_option_after_root(argv: list[str]) -> int:
@@ -160,15 +171,33 @@ def cmd_build(project: Project, args) -> int:
     def progress(job, what):
         print(f"{what:>6}  {job.path}", flush=True)
 
+    def waiting():
+        print(f"waiting: another build is writing into {out_dir}", file=sys.stderr, flush=True)
+
+    warning = subsetting_warning()
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     report = build(project, out_dir, jobs, policy=_policy(project, args),
-                   allow_incomplete=args.allow_incomplete, progress=progress)
+                   allow_incomplete=args.allow_incomplete, progress=progress,
+                   wait=args.wait, on_wait=waiting)
     for verdict in report.skipped:
         print(f"skipped  {verdict.language.code}: {verdict.reason}")
     for failure in report.failed:
         print(f"\nfailed: {failure.job}\n{failure.reason}", file=sys.stderr)
+    for error in report.errors:
+        print(f"\nfailed: {error}", file=sys.stderr)
     print(f"{len(report.built)} built, {len(report.skipped)} language(s) skipped, "
           f"{len(report.failed)} failed in {report.seconds:.1f} s; page and manifest in {out_dir}")
     return 0 if report.ok else 1
+
+
+def subsetting_warning(library: str = "harfbuzz-subset") -> str | None:
+    """Why a build would be slow: WeasyPrint subsets fonts with HarfBuzz when it can."""
+    if ctypes.util.find_library(library):
+        return None
+    return (f"lib{library} is not installed, so fonts are subset with fontTools, about 40 "
+            f"times slower for Chinese, Japanese and Korean; install it: "
+            f"apt-get install lib{library}0")
 
 
 def cmd_extract(project: Project, args) -> int:

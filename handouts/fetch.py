@@ -20,12 +20,12 @@ class ProjectFetcher(URLFetcher):
     def __init__(self, root: Path):
         super().__init__(allowed_protocols=("file",))
         self.root = Path(root).resolve()
+        self.refused: list[str] = []  # what was asked for and not served, to report
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
-        if parts.scheme != "file":
-            raise ValueError(f"refused to fetch {url!r}: only the project's own files are read")
-        path = Path(unquote(parts.path)).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise ValueError(f"refused to fetch {url!r}: outside {self.root}")
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or not path.is_relative_to(self.root) or not path.is_file():
+            self.refused.append(url if len(url) < 80 else url[:77] + "...")
+            raise ValueError(f"refused to fetch {url[:80]!r}: only files under {self.root} are read")
         return URLFetcherResponse(url, path.read_bytes())

@@ -53,6 +53,21 @@ def load_policy(pyproject: Path) -> Policy:
                   publish_fuzzy=bool(settings.get("publish-fuzzy", False)))
 
 
+def _percent_of_template(language: Language, template: Catalog | None,
+                         stats: CatalogStats) -> float:
+    """Percent translated, counting messages of the template the catalog lacks as untranslated."""
+    if template is None:
+        return stats.percent
+    wanted = [m.id for m in template if m.id]
+    if not wanted:
+        return 100.0
+    catalog = read_catalog(language.catalog, language.locale)
+    done = sum(1 for msgid in wanted
+               if (m := catalog.get(msgid)) is not None and not m.fuzzy and m.string
+               and (m.string[0] if isinstance(m.string, tuple) else m.string))
+    return round(100 * done / len(wanted), 1)
+
+
 def assess(language: Language, policy: Policy, template: Catalog | None = None) -> Verdict:
     """Judge ``language``'s catalog against ``policy``."""
     if language.catalog is None:
@@ -67,9 +82,10 @@ def assess(language: Language, policy: Policy, template: Catalog | None = None) 
         stats = catalog_stats(read_catalog(language.catalog, language.locale))
     except HandoutsError as error:
         return Verdict(language, False, str(error), unreadable=True, findings=findings)
+    percent = _percent_of_template(language, template, stats)
     reasons = []
-    if stats.percent < policy.min_translated:
-        reasons.append(f"{stats.percent:g}% translated, {policy.min_translated:g}% needed")
+    if percent < policy.min_translated:
+        reasons.append(f"{percent:g}% translated, {policy.min_translated:g}% needed")
     if stats.fuzzy and not policy.publish_fuzzy:
         reasons.append(f"{stats.fuzzy} fuzzy")
     if errors:

@@ -13,6 +13,7 @@ import logging
 import unicodedata
 from pathlib import Path
 
+from .catalogs import po_lines
 from .errors import HandoutsError
 from .languages import Language
 from .scripts import SCRIPTS
@@ -84,7 +85,7 @@ def _first_use(catalog: Path | None, characters: list[str]) -> tuple[Path | None
     """The catalog line where the first of ``characters`` appears, if a catalog has it."""
     if catalog is None or not catalog.is_file():
         return None, None
-    for number, text in enumerate(catalog.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, text in enumerate(po_lines(catalog.read_text(encoding="utf-8")), start=1):
         if text.startswith(("msgstr", '"')) and any(char in text for char in characters):
             return catalog, number
     return catalog, None

@@ -11,7 +11,9 @@ from __future__ import annotations
 import gettext
 import hashlib
 import re
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
 from functools import partial
 
 import jinja2
@@ -21,10 +23,12 @@ from markupsafe import Markup
 
 from .catalogs import compile_translations, read_catalog
 from .editions import Edition, Paper
+from .errors import HandoutsError
 from .glyphs import MissingGlyphsError, missing_glyphs
 from .languages import Language
+from .markup import safe_translation
 from .project import Handout
-from .scripts import SCRIPTS, stylesheet_for
+from .scripts import SCRIPTS, require_fonts, stylesheet_for
 
 # Stand-ins for the page counters inside the translated "Page X of Y", which
 # css_counter_string turns into CSS counter() calls. Private-use characters
@@ -57,11 +61,32 @@ def load_translations(language: Language, highlight: bool = False) -> gettext.Nu
     messages show their English and fuzzy ones their guess, each marked.
     """
     if language.catalog is None:
-        return gettext.NullTranslations()
+        return SafeTranslations(gettext.NullTranslations())
     catalog = read_catalog(language.catalog, language.locale)
     if highlight:
         return HighlightingTranslations(catalog)
-    return compile_translations(catalog)
+    return SafeTranslations(compile_translations(catalog))
+
+
+class SafeTranslations(gettext.NullTranslations):
+    """Translations whose text is made safe to render (see ``markup.safe_translation``)."""
+
+    def __init__(self, translations: gettext.NullTranslations):
+        super().__init__()
+        self.translations = translations
+
+    def gettext(self, message):
+        return safe_translation(message, self.translations.gettext(message))
+
+    def ngettext(self, singular, plural, n):
+        return safe_translation(f"{singular} {plural}", self.translations.ngettext(singular, plural, n))
+
+    def pgettext(self, context, message):
+        return safe_translation(message, self.translations.pgettext(context, message))
+
+    def npgettext(self, context, singular, plural, n):
+        return safe_translation(f"{singular} {plural}",
+                                self.translations.npgettext(context, singular, plural, n))
 
 
 class HighlightingTranslations(gettext.NullTranslations):
@@ -72,14 +97,15 @@ class HighlightingTranslations(gettext.NullTranslations):
         self.catalog = catalog
 
     def _lookup(self, msgid, context=None, plural=None, n=1):
+        english = plural if (plural and n != 1) else msgid
         message = self.catalog.get(msgid, context=context)
         if message is None or not message.string or not (
                 message.string[0] if isinstance(message.string, tuple) else message.string):
-            text = plural if (plural and n != 1) else msgid
-            return f'<mark class="untranslated">{text}</mark>'
+            return f'<mark class="untranslated">{safe_translation(english, english)}</mark>'
         string = message.string
         if isinstance(string, tuple):
             string = string[self.catalog.plural_func(n)] or string[0]
+        string = safe_translation(plural or msgid, string)
         if message.fuzzy:
             return f'<mark class="fuzzy">{string}</mark>'
         return string
@@ -127,12 +153,29 @@ def render_html(handout: Handout, language: Language, edition: Edition, paper: P
     translated is highlighted, and every page says the translation is incomplete.
     """
     env = make_environment(handout, language, load_translations(language, highlight=incomplete))
-    template = env.get_template(handout.template)
-    html = template.render(edition=edition, paper=paper, incomplete=incomplete)
+    try:
+        template = env.get_template(handout.template)
+        html = template.render(edition=edition, paper=paper, incomplete=incomplete)
+    except jinja2.TemplateSyntaxError as error:
+        raise HandoutsError(f"template error: {error.message}",
+                            path=handout.templates_dir / (error.name or handout.template),
+                            line=error.lineno, fix="correct the Jinja2 syntax at that line") from None
+    except jinja2.TemplateError as error:
+        path, line = _template_frame(error, handout)
+        raise HandoutsError(f"template error: {error}", path=path, line=line,
+                            fix="correct the template at that line") from None
     letters = SCRIPTS[language.script].whole_words
     if letters:
         html = keep_words_whole(html, letters)
     return html
+
+
+def _template_frame(error: Exception, handout: Handout) -> tuple[Path, int | None]:
+    """The template file and line an error was raised at (Jinja2 rewrites tracebacks so)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(str(handout.templates_dir)):
+            return Path(frame.filename), frame.lineno
+    return handout.templates_dir / handout.template, None
 
 
 def keep_words_whole(html: str, letters: str) -> str:
@@ -177,6 +220,8 @@ def render_pdf(handout: Handout, language: Language, edition: Edition,
 
     from .fetch import ProjectFetcher
 
+    require_fonts(SCRIPTS[language.script])
+
     html = render_html(handout, language, edition, paper, incomplete)
     fetcher = ProjectFetcher(handout.templates_dir)
     base_url = (handout.templates_dir / handout.slug).as_uri() + "/"
@@ -191,6 +236,11 @@ def render_pdf(handout: Handout, language: Language, edition: Edition,
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             stylesheets=stylesheets)
         data = document.write_pdf(pdf_identifier=identifier.encode())
+    if fetcher.refused:
+        raise HandoutsError(
+            f"the document asked for {', '.join(fetcher.refused)}, which a build never fetches",
+            path=handout.templates_dir / handout.template,
+            fix="refer only to files under templates/, with relative URLs")
     if missing:
         raise MissingGlyphsError(language, missing)
     return RenderedPDF(data=data, pages=len(document.pages), title=document.metadata.title)

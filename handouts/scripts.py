@@ -8,7 +8,11 @@ glyph forms. The families come from Debian's fonts-noto-core and fonts-noto-cjk.
 
 from __future__ import annotations
 
+import functools
+import subprocess
 from dataclasses import dataclass
+
+from .errors import HandoutsError
 
 
 @dataclass(frozen=True)
@@ -64,3 +68,18 @@ def stylesheet_for(script_code: str, base_font_pt: float) -> str:
     if script.whole_words:
         css += ".word { white-space: nowrap; }\n"
     return css
+
+
+@functools.lru_cache(maxsize=1)
+def installed_font_families() -> frozenset[str]:
+    """Font families fontconfig knows (one query per process: fonts do not change mid-build)."""
+    result = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True)
+    return frozenset(name.strip() for line in result.stdout.splitlines() for name in line.split(","))
+
+
+def require_fonts(script: Script) -> None:
+    """Stop with the package to install if the script's main font is missing."""
+    if script.fonts[0] not in installed_font_families():
+        raise HandoutsError(
+            f"the font '{script.fonts[0]}' for {script.code} text is not installed",
+            fix=f"install it: apt-get install {script.debian_package} (make pdfs does this)")

@@ -1,0 +1,253 @@
+"""Untrusted catalogs and bad input: nothing leaks, nothing is lost, every error says where and why."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from handouts import HandoutsError, build, load_project
+from handouts.build import plan
+from handouts.checks import check_catalog
+from handouts.cli import subsetting_warning
+from handouts.editions import EDITIONS, PAPERS
+from handouts.fetch import ProjectFetcher
+from handouts.render import render_pdf
+from handouts.scripts import Script, require_fonts
+
+from conftest import ROOT, SLUG, pdf_text
+
+ATTACKS = {
+    "References": '<img src="file:///etc/passwd">',
+    "Talk with your doctor": '<link rel="stylesheet" href="https://example.com/x.css">Hable',
+    "Think about a clinical trial": '<span style="background: url(https://example.com/x.png)">Piense</span>',
+    "About this handout": '<img src="data:image/png;base64,iVBORw0KGgo=">Acerca',
+    "What is a recurrence?": "<script>alert(1)</script>¿Qué?",
+}
+
+
+def set_translations(project_copy, replacements, locale="es"):
+    """Give messages of the catalog other translations, written as a translator would."""
+    from babel.messages.pofile import read_po, write_po
+    path = project_copy / f"locales/{locale}/LC_MESSAGES/handouts.po"
+    with open(path, "rb") as file:
+        catalog = read_po(file)
+    for msgid, msgstr in replacements.items():
+        catalog[msgid].string = msgstr
+    with open(path, "wb") as file:
+        write_po(file, catalog)
+    return path
+
+
+def images_in(pdf):
+    return [name for page in PdfReader(pdf).pages
+            for name in (page.get("/Resources", {}).get("/XObject") or {})]
+
+
+def cli(*args, **kwargs):
+    return subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), *args],
+                          capture_output=True, text=True, **kwargs)
+
+
+def test_malicious_catalog_builds_a_pdf_showing_its_text_as_text_and_fetching_nothing(project_copy, tmp_path):
+    path = set_translations(project_copy, ATTACKS)
+    project = load_project(project_copy)
+    handout, spanish = project.handouts[SLUG], project.languages["es"]
+    rendered = render_pdf(handout, spanish, EDITIONS["standard"], PAPERS["letter"])  # no refusal raised
+    pdf = tmp_path / "es.pdf"
+    pdf.write_bytes(rendered.data)
+
+    # Shown as text, not rendered (compared without spaces: lines may break inside a URL).
+    text = "".join(" ".join(pdf_text(pdf)).split())
+    for attack in ATTACKS.values():
+        assert "".join(attack.split()) in text
+    assert images_in(pdf) == []
+    # And the gate would never publish it: each is a markup error.
+    markup = [f for f in check_catalog(path, "es") if f.check == "markup"]
+    assert len({f.line for f in markup}) == len(ATTACKS)
+
+
+def test_fetcher_serves_project_files_and_refuses_everything_else(tmp_path):
+    fetcher = ProjectFetcher(ROOT / "templates")
+    assert fetcher.fetch((ROOT / "templates/print.css").as_uri()).url.endswith("print.css")
+    for url in ["file:///etc/passwd", "https://example.com/x.css", "http://127.0.0.1/",
+                "data:text/css,body{}", (ROOT / "templates").as_uri() + "/../pyproject.toml"]:
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 5
+
+
+def test_template_that_asks_for_a_file_outside_fails_its_jobs(project_copy, tmp_path):
+    template = project_copy / "templates/breast-cancer-recurrence/handout.html"
+    template.write_text(template.read_text().replace(
+        "<section>", '<img src="file:///etc/passwd" alt=""><section>', 1))
+    project = load_project(project_copy)
+    report = build(project, tmp_path, plan(project, ["en"]))
+    [failure] = report.failed
+    assert "asked for file:///etc/passwd, which a build never fetches" in failure.reason
+
+
+def test_malformed_template_fails_with_file_and_line(project_copy, tmp_path):
+    template = project_copy / "templates/breast-cancer-recurrence/handout.html"
+    lines = template.read_text().splitlines()
+    lines[14] = lines[14] + "{% trans %}unclosed"
+    template.write_text("\n".join(lines) + "\n")
+    project = load_project(project_copy)
+    report = build(project, tmp_path, plan(project, ["en", "es"]))
+    assert len(report.failed) == 2
+    assert "handout.html:" in report.failed[0].reason and "template error" in report.failed[0].reason
+    result = cli("--root", str(project_copy), "--lang", "en", "--out", str(tmp_path / "cli"))
+    assert result.returncode == 1 and "handout.html:" in result.stderr
+
+
+def test_catalog_in_the_wrong_encoding_fails_its_language_naming_file_and_line(project_copy, tmp_path):
+    path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("latin-1", errors="replace"))
+    first_accent = next(i for i, char in enumerate(text) if ord(char) > 127)
+    line = text[:first_accent].count("\n") + 1
+    project = load_project(project_copy)
+    report = build(project, tmp_path, plan(project, ["en", "es"]))
+    [failure] = report.failed
+    assert f"handouts.po:{line}: error: [encoding]" in failure.reason
+    assert [r.language for r in report.built] == ["en"]
+
+
+def test_duplicate_message_fails_its_language(project_copy, tmp_path):
+    path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "References"\nmsgstr "Fuentes"\n',
+                    encoding="utf-8")
+    project = load_project(project_copy)
+    report = build(project, tmp_path, plan(project, ["es"]))
+    [failure] = report.failed
+    assert "duplicate message (first defined at line" in failure.reason
+
+
+def test_empty_catalog_is_skipped_never_published_in_english(project_copy, tmp_path):
+    (project_copy / "locales/es/LC_MESSAGES/handouts.po").write_text("")
+    project = load_project(project_copy)
+    report = build(project, tmp_path, plan(project, ["es"]))
+    [skipped] = report.skipped
+    assert skipped.reason.startswith("0% translated, 100% needed")
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_missing_font_names_the_package_to_install():
+    with pytest.raises(HandoutsError) as error:
+        require_fonts(Script("Latn", ("No Such Font Sans",), "fonts-no-such"))
+    assert "'No Such Font Sans'" in str(error.value)
+    assert "apt-get install fonts-no-such" in str(error.value)
+
+
+def test_missing_harfbuzz_subsetter_is_named_with_its_package():
+    assert subsetting_warning() is None  # installed by the set-up
+    assert "apt-get install libno-such-subset0" in subsetting_warning("no-such-subset")
+
+
+def test_output_folder_that_cannot_be_written_is_a_clear_error():
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run the build as an unprivileged user")
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+        os.chmod(folder, 0o755)  # readable, not writable, by nobody
+        result = subprocess.run(
+            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+             sys.executable, str(ROOT / "build_pdfs.py"), "--root", str(ROOT),
+             "--lang", "en", "--out", f"{folder}/dist"],
+            capture_output=True, text=True, env={**os.environ, "HOME": "/tmp"})
+    assert result.returncode == 2
+    assert "dist: cannot write .build.lock: Permission denied" in result.stderr
+    assert "fix: make the folder writable, or build into another folder with --out DIR" in result.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 48 kB file system: room for one PDF, not two."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(mount)]).returncode:
+        pytest.skip("needs root and tmpfs to simulate a full disk")
+    yield mount
+    subprocess.run(["umount", str(mount)])
+
+
+def test_full_disk_fails_the_job_keeps_what_was_there_and_leaves_no_partial_file(project, small_disk):
+    first = build(project, small_disk, plan(project, ["en"]))
+    assert first.ok
+    manifest_before = (small_disk / "manifest.json").read_bytes()
+    report = build(project, small_disk, plan(project, ["es", "de"]))
+    assert not report.ok
+    reasons = " ".join(f.reason for f in report.failed) + " ".join(report.errors)
+    assert "No space left on device" in reasons and "free some disk space" in reasons
+    assert not list(small_disk.rglob("*.tmp"))
+    manifest = json.loads((small_disk / "manifest.json").read_text())
+    for language in manifest["handouts"][0]["languages"]:
+        for file in language["files"]:
+            pdf = small_disk / file["path"]
+            assert pdf.stat().st_size == file["bytes"]
+            assert len(PdfReader(pdf).pages) == file["pages"]
+    assert manifest_before  # the first build's page and manifest were there to keep
+
+
+def start_build(out_dir, *args):
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build_pdfs.py"), "--root", str(ROOT), "--out", str(out_dir), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip().startswith("built"), "the build did not start"
+    return process
+
+
+def assert_output_is_whole(out_dir):
+    """Every PDF is complete, and the manifest lists only complete files that are there."""
+    for pdf in out_dir.rglob("*.pdf"):
+        assert PdfReader(pdf).pages, pdf
+    if (out_dir / "manifest.json").exists():
+        manifest = json.loads((out_dir / "manifest.json").read_text())
+        for handout in manifest["handouts"]:
+            for language in handout["languages"]:
+                for file in language["files"]:
+                    assert (out_dir / file["path"]).stat().st_size == file["bytes"]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_stopped_build_leaves_no_partial_file(tmp_path, stop):
+    process = start_build(tmp_path)
+    process.send_signal(stop)
+    assert process.wait(timeout=60) == 130
+    assert "no partial file was written" in process.stderr.read()
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert_output_is_whole(tmp_path)
+
+
+def test_killed_build_leaves_no_file_a_reader_sees_and_the_next_build_sweeps_up(tmp_path):
+    process = start_build(tmp_path)
+    time.sleep(0.3)
+    process.kill()
+    process.wait(timeout=60)
+    assert_output_is_whole(tmp_path)  # temporary files have hidden names, never a final one
+    assert cli("--root", str(ROOT), "--lang", "en", "--out", str(tmp_path)).returncode == 0
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert_output_is_whole(tmp_path)
+
+
+def test_second_build_into_the_same_folder_waits_or_stops(tmp_path):
+    first = start_build(tmp_path)
+    try:
+        refused = cli("--root", str(ROOT), "--lang", "en", "--no-wait", "--out", str(tmp_path))
+        assert refused.returncode == 2
+        assert "another build is writing into this folder" in refused.stderr
+        waiting = cli("--root", str(ROOT), "--lang", "en", "--out", str(tmp_path))
+        assert waiting.returncode == 0
+        assert "waiting: another build is writing into" in waiting.stderr
+        assert first.poll() is not None  # it waited for the first build to finish
+    finally:
+        first.kill()
+        first.wait()

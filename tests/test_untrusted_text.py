@@ -1,0 +1,91 @@
+"""Property: whatever text a catalog holds, the build neither crashes nor turns it into markup."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from handouts import load_project
+from handouts.editions import EDITIONS, PAPERS
+from handouts.markup import ALLOWED_TAGS
+from handouts.render import render_html, render_pdf
+
+from conftest import ROOT, SLUG
+from test_safety import set_translations
+
+MARKUP_LIKE = st.sampled_from([
+    "<", ">", "&", "&amp;", "&#0;", "%", "%s", "%(phone)s", "%(nope)s", "{", "}", "{name}",
+    "<strong>", "</strong>", "<em>", "<a href='https://x.org'>", "<a href=javascript:x>", "</a>",
+    "<br>", "<img src=file:///etc/passwd>", "<script>", "<style>", "</p>", "<!--", "-->",
+    "<![CDATA[", '"', "'", "\u202e", "\u200b", "\n", "\t", "{{ 7*7 }}", "{% raw %}",
+])
+TEXT = st.lists(st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                                         blacklist_characters="\x00")),
+                          MARKUP_LIKE), max_size=30).map("".join)
+VERY_LONG = st.integers(min_value=2_000, max_value=20_000).map(lambda n: "Palabra " * (n // 8))
+
+MESSAGES = ("References", "Treatment When Breast Cancer Comes Back", "Call %(phone)s")
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, tuple(sorted(attrs))))
+
+
+def tags_of(html):
+    parser = Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def project_with(tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    for name in ("templates", "locales"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+def render_with(root, text, pdf=False):
+    set_translations(root, {msgid: text for msgid in MESSAGES})
+    project = load_project(root)
+    args = (project.handouts[SLUG], project.languages["es"], EDITIONS["standard"], PAPERS["letter"])
+    return render_pdf(*args) if pdf else render_html(*args)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(TEXT, VERY_LONG))
+def test_any_translation_renders_and_adds_no_markup_beyond_the_allowed_tags(tmp_path_factory, text):
+    root = getattr(test_any_translation_renders_and_adds_no_markup_beyond_the_allowed_tags, "root", None)
+    if root is None:
+        root = project_with(tmp_path_factory)
+        test_any_translation_renders_and_adds_no_markup_beyond_the_allowed_tags.root = root
+    baseline = tags_of(render_with(root, "Referencias"))
+    html = render_with(root, text)
+    extra = list(tags_of(html))
+    for tag in baseline:
+        if tag in extra:
+            extra.remove(tag)
+    for name, attrs in extra:
+        assert name in ALLOWED_TAGS, (name, attrs)
+        assert all(key == "href" and value.startswith(("https:", "tel:")) for key, value in attrs)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=TEXT)
+def test_any_translation_renders_to_a_pdf(tmp_path_factory, text):
+    root = getattr(test_any_translation_renders_to_a_pdf, "root", None)
+    if root is None:
+        root = project_with(tmp_path_factory)
+        test_any_translation_renders_to_a_pdf.root = root
+    try:
+        rendered = render_with(root, text, pdf=True)
+    except Exception as error:  # only a missing glyph may stop it, and it says so
+        assert type(error).__name__ == "MissingGlyphsError", repr(error)
+    else:
+        assert rendered.data.startswith(b"%PDF") and rendered.pages >= 1
