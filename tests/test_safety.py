@@ -251,3 +251,10 @@ def test_second_build_into_the_same_folder_waits_or_stops(tmp_path):
     finally:
         first.kill()
         first.wait()
+
+
+def test_every_test_the_bad_input_table_names_exists():
+    import re
+    table = (ROOT / "docs/bad-input.md").read_text(encoding="utf-8")
+    for file, name in re.findall(r"`(test_\w+\.py)::(test_\w+)", table):
+        assert f"def {name}(" in (ROOT / "tests" / file).read_text(encoding="utf-8"), name
