@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .catalogs import catalog_stats, read_catalog
-from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, Edition, Paper
+from .editions import (DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, Edition, Paper,
+                       PrintShop)
 from .errors import HandoutsError
 from .gate import Policy, Verdict, assess
 from .languages import Language
@@ -37,6 +38,7 @@ class Job:
     language: Language
     edition: Edition
     paper: Paper
+    print_shop: PrintShop | None = None  # bleed and crop marks for a commercial printer
     incomplete: bool = False  # below the publication gate: highlighted and watermarked
 
     @property
@@ -72,7 +74,8 @@ class BuildReport:
 
 def plan(project: Project, languages: Iterable[str] | None = None,
          papers: Iterable[str] = DEFAULT_PAPERS,
-         editions: Iterable[str] = DEFAULT_EDITIONS) -> list[Job]:
+         editions: Iterable[str] = DEFAULT_EDITIONS,
+         print_shop: PrintShop | None = None) -> list[Job]:
     """The jobs for the given language codes (default: all), papers and editions."""
     codes = list(languages) if languages else list(project.languages)
     unknown = [code for code in codes if code not in project.languages]
@@ -85,24 +88,27 @@ def plan(project: Project, languages: Iterable[str] | None = None,
             (e, EDITIONS, "edition") for e in editions]:
         if name not in table:
             raise HandoutsError(f"unknown {kind} {name!r}; known: {', '.join(table)}")
-    return [Job(handout, project.languages[code], EDITIONS[edition], PAPERS[paper])
+    return [Job(handout, project.languages[code], EDITIONS[edition], PAPERS[paper], print_shop)
             for handout in project.handouts.values()
             for code in codes
             for paper in papers
-            for edition in editions]
+            for edition in editions
+            if EDITIONS[edition].for_source_language or not project.languages[code].is_source]
 
 
 def run_job(job: Job, out_dir: Path) -> FileRecord:
     """Render one job and write its PDF atomically."""
     rendered = render_pdf(job.handout, job.language, job.edition, job.paper,
-                          incomplete=job.incomplete)
+                          print_shop=job.print_shop, incomplete=job.incomplete)
     write_atomic(out_dir / job.path, rendered.data)
     return FileRecord(
         path=job.path.as_posix(), handout=job.handout.slug, language=job.language.code,
         paper=job.paper.name, edition=job.edition.name, pages=rendered.pages,
         bytes=len(rendered.data), sha256=hashlib.sha256(rendered.data).hexdigest(),
         title=rendered.title, translated=translated_percent(job.language),
-        incomplete=job.incomplete)
+        incomplete=job.incomplete,
+        bleed_mm=job.print_shop.bleed_mm if job.print_shop else 0.0,
+        crop_marks=bool(job.print_shop and job.print_shop.crop_marks))
 
 
 def translated_percent(language: Language) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 from .build import build, plan
 from .catalogs import catalog_stats, read_catalog
 from .checks import ERROR, check_catalog
-from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS
+from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
 from .errors import HandoutsError
 from .extract import extract_messages, write_template
 from .gate import Policy, load_policy
@@ -55,6 +55,11 @@ def make_parser() -> argparse.ArgumentParser:
                      help=f"paper size; repeat for more (default: {', '.join(DEFAULT_PAPERS)})")
     cmd.add_argument("--edition", action="append", choices=list(EDITIONS), dest="editions",
                      help=f"edition; repeat for more (default: {', '.join(DEFAULT_EDITIONS)})")
+    cmd.add_argument("--bleed", type=float, metavar="MM",
+                     help="for a commercial printer: bleed around the page, in millimetres "
+                          "(such as 3); sets the trim and bleed boxes")
+    cmd.add_argument("--crop-marks", action="store_true",
+                     help="for a commercial printer: crop and registration marks in the bleed")
     _gate_options(cmd)
     cmd.add_argument("--allow-incomplete", action="store_true",
                      help="build languages below the gate too, untranslated text highlighted "
@@ -165,8 +170,11 @@ def _policy(project: Project, args) -> Policy:
 
 def cmd_build(project: Project, args) -> int:
     out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    print_shop = None
+    if args.bleed or args.crop_marks:
+        print_shop = PrintShop(bleed_mm=args.bleed or 3.0, crop_marks=args.crop_marks)
     jobs = plan(project, args.languages, args.papers or DEFAULT_PAPERS,
-                args.editions or DEFAULT_EDITIONS)
+                args.editions or DEFAULT_EDITIONS, print_shop)
 
     def progress(job, what):
         print(f"{what:>6}  {job.path}", flush=True)

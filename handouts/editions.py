@@ -1,4 +1,4 @@
-"""Paper sizes and editions: the two axes besides language that make one PDF."""
+"""Paper sizes, editions and print-shop options: what besides language makes one PDF."""
 
 from __future__ import annotations
 
@@ -23,6 +23,20 @@ class Edition:
     english_label: str
     base_font_pt: float = 12.0  # body text size; headings scale with it
     stylesheet: str | None = None  # a file in templates/, added after print.css
+    bilingual: bool = False  # each message followed by its English
+    for_source_language: bool = True  # False: the English has no such edition
+
+
+@dataclass(frozen=True)
+class PrintShop:
+    """Bleed and crop marks, for a commercial printer (the trim box is set too)."""
+
+    bleed_mm: float = 3.0
+    crop_marks: bool = True
+
+    def css(self) -> str:
+        marks = "crop cross" if self.crop_marks else "none"
+        return f"@page {{ bleed: {self.bleed_mm:g}mm; marks: {marks}; }}\n"
 
 
 PAPERS: dict[str, Paper] = {
@@ -37,8 +51,11 @@ EDITIONS: dict[str, Edition] = {
     edition.name: edition
     for edition in (
         Edition("standard", "Standard print"),
+        Edition("large-print", "Large print", base_font_pt=18.0, stylesheet="large-print.css"),
+        Edition("bilingual", "Bilingual, with English", stylesheet="bilingual.css",
+                bilingual=True, for_source_language=False),
     )
 }
 
-DEFAULT_PAPERS = ("letter",)
-DEFAULT_EDITIONS = ("standard",)
+DEFAULT_PAPERS = tuple(PAPERS)
+DEFAULT_EDITIONS = tuple(EDITIONS)

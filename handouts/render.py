@@ -22,12 +22,13 @@ from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from .catalogs import compile_translations, read_catalog
-from .editions import Edition, Paper
+from .editions import Edition, Paper, PrintShop
 from .errors import HandoutsError
 from .glyphs import MissingGlyphsError, missing_glyphs
 from .languages import Language
 from .markup import safe_translation
 from .project import Handout
+from .tagging import margin_content_as_artifacts
 from .scripts import SCRIPTS, require_fonts, stylesheet_for
 
 # Stand-ins for the page counters inside the translated "Page X of Y", which
@@ -54,18 +55,61 @@ class RenderedPDF:
     title: str
 
 
-def load_translations(language: Language, highlight: bool = False) -> gettext.NullTranslations:
+def load_translations(language: Language, highlight: bool = False,
+                      bilingual: bool = False) -> gettext.NullTranslations:
     """The language's compiled catalog, or no translation for the source language.
 
     With ``highlight``, for previews of unfinished catalogs, untranslated
-    messages show their English and fuzzy ones their guess, each marked.
+    messages show their English and fuzzy ones their guess, each marked. With
+    ``bilingual``, each message is followed by its English.
     """
     if language.catalog is None:
-        return SafeTranslations(gettext.NullTranslations())
-    catalog = read_catalog(language.catalog, language.locale)
-    if highlight:
-        return HighlightingTranslations(catalog)
-    return SafeTranslations(compile_translations(catalog))
+        translations = SafeTranslations(gettext.NullTranslations())
+    else:
+        catalog = read_catalog(language.catalog, language.locale)
+        translations = (HighlightingTranslations(catalog) if highlight
+                        else SafeTranslations(compile_translations(catalog)))
+    return BilingualTranslations(translations) if bilingual else translations
+
+
+class BilingualTranslations(gettext.NullTranslations):
+    """Each translation followed by its English, for the bilingual edition.
+
+    The English goes in ``<span class="source" lang="en">``, which the layout
+    sets as a block of its own and the ``primary`` filter removes where only one
+    language belongs (the PDF title, the running footer).
+    """
+
+    def __init__(self, translations: gettext.NullTranslations):
+        super().__init__()
+        self.translations = translations
+
+    @staticmethod
+    def _pair(translated: str, english: str) -> str:
+        english = safe_translation(english, english)
+        return f'{translated}<span class="source" lang="en" dir="ltr">{english}</span>'
+
+    def gettext(self, message):
+        return self._pair(self.translations.gettext(message), message)
+
+    def ngettext(self, singular, plural, n):
+        return self._pair(self.translations.ngettext(singular, plural, n),
+                          singular if n == 1 else plural)
+
+    def pgettext(self, context, message):
+        return self._pair(self.translations.pgettext(context, message), message)
+
+    def npgettext(self, context, singular, plural, n):
+        return self._pair(self.translations.npgettext(context, singular, plural, n),
+                          singular if n == 1 else plural)
+
+
+_SOURCE_SPAN = re.compile(r'<span class="source" lang="en" dir="ltr">.*?</span>', re.DOTALL)
+
+
+def primary(text) -> Markup:
+    """Text without the English that the bilingual edition adds to each message."""
+    return Markup(_SOURCE_SPAN.sub("", str(text)))
 
 
 class SafeTranslations(gettext.NullTranslations):
@@ -139,9 +183,13 @@ def make_environment(handout: Handout, language: Language,
         _numbering_system(language.locale), NUMBERING_SYSTEMS["latn"])
     env.filters["date_long"] = partial(_date_long, locale=language.locale, digits=digits)
     env.filters["css_counter_string"] = partial(css_counter_string, counter_style=counter_style)
+    env.filters["primary"] = primary
     env.globals.update(
         PAGE=PAGE, PAGES=PAGES, language=language, handout=handout,
-        organisation=handout.organisation, helpline=handout.helpline)
+        organisation=handout.organisation, helpline=handout.helpline,
+        # A tel: link, so the number can be called from the PDF on a phone.
+        helpline_link=Markup('<a href="tel:+1{}">{}</a>').format(
+            re.sub(r"\D", "", handout.helpline).removeprefix("1"), handout.helpline))
     return env
 
 
@@ -152,7 +200,8 @@ def render_html(handout: Handout, language: Language, edition: Edition, paper: P
     ``incomplete`` marks a catalog below the publication gate: what is not
     translated is highlighted, and every page says the translation is incomplete.
     """
-    env = make_environment(handout, language, load_translations(language, highlight=incomplete))
+    translations = load_translations(language, highlight=incomplete, bilingual=edition.bilingual)
+    env = make_environment(handout, language, translations)
     try:
         template = env.get_template(handout.template)
         html = template.render(edition=edition, paper=paper, incomplete=incomplete)
@@ -201,20 +250,27 @@ def handout_title(handout: Handout, language: Language) -> str:
     return Markup("".join(template.blocks["title"](context))).striptags()
 
 
-def stylesheets_for(handout: Handout, language: Language, edition: Edition,
-                    paper: Paper) -> list[tuple[str, str | None]]:
+def stylesheets_for(handout: Handout, language: Language, edition: Edition, paper: Paper,
+                    print_shop: PrintShop | None = None) -> list[tuple[str, str | None]]:
     """The CSS, in cascade order, as (css text, file name it came from) pairs."""
     sheets = [(_read(handout, "print.css"), "print.css")]
     sheets.append((stylesheet_for(language.script, edition.base_font_pt), None))
     sheets.append((f"@page {{ size: {paper.css_size}; }}\n", None))
     if edition.stylesheet:
         sheets.append((_read(handout, edition.stylesheet), edition.stylesheet))
+    if print_shop:
+        sheets.append((print_shop.css(), None))
     return sheets
 
 
-def render_pdf(handout: Handout, language: Language, edition: Edition,
-               paper: Paper, incomplete: bool = False) -> RenderedPDF:
-    """Render the handout to PDF bytes (``incomplete``: see ``render_html``)."""
+def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Paper,
+               print_shop: PrintShop | None = None, incomplete: bool = False) -> RenderedPDF:
+    """Render the handout to a tagged PDF/UA-1 (``incomplete``: see ``render_html``).
+
+    Nothing in it depends on the clock or the machine: its dates come from the
+    revision date and its identifier from the job, so the same inputs give the
+    same bytes.
+    """
     # Imported here so that planning a build never pays for WeasyPrint.
     import weasyprint
 
@@ -228,14 +284,17 @@ def render_pdf(handout: Handout, language: Language, edition: Edition,
     stylesheets = [
         weasyprint.CSS(string=css, base_url=handout.templates_dir.as_uri() + "/",
                        url_fetcher=fetcher)
-        for css, _name in stylesheets_for(handout, language, edition, paper)
+        for css, _name in stylesheets_for(handout, language, edition, paper, print_shop)
     ]
     identifier = hashlib.sha256(
         f"{handout.slug}/{language.code}/{edition.name}/{paper.name}".encode()).hexdigest()[:32]
+    # PDF/UA-1: tagged structure (headings, lists, links), /Lang, the title shown
+    # in the window, running headers and footers as artifacts.
     with missing_glyphs() as missing:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             stylesheets=stylesheets)
-        data = document.write_pdf(pdf_identifier=identifier.encode())
+        data = margin_content_as_artifacts(
+            document.write_pdf(pdf_identifier=identifier.encode(), pdf_variant="pdf/ua-1"))
     if fetcher.refused:
         raise HandoutsError(
             f"the document asked for {', '.join(fetcher.refused)}, which a build never fetches",
@@ -249,7 +308,7 @@ def render_pdf(handout: Handout, language: Language, edition: Edition,
 def css_counter_string(text: str, counter_style: str = "decimal") -> Markup:
     """Turn translated text holding PAGE and PAGES into a CSS ``content`` value."""
     parts = []
-    for piece in re.split(f"({PAGE}|{PAGES})", Markup(text).striptags()):
+    for piece in re.split(f"({PAGE}|{PAGES})", primary(text).striptags()):
         if piece == PAGE:
             parts.append(f"counter(page, {counter_style})")
         elif piece == PAGES:

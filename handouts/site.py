@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 from babel.dates import format_date
 
+from .editions import EDITIONS, PAPERS
 from .languages import Language
 from .output import sha256_of, write_atomic
 from .project import Project
@@ -41,6 +42,8 @@ class FileRecord:
     title: str  # the handout's title in the language, as the PDF gives it
     translated: float  # percent of the catalog translated when the PDF was made
     incomplete: bool = False  # built below the publication gate, watermarked
+    bleed_mm: float = 0.0  # print-shop files: bleed around the trim box
+    crop_marks: bool = False
 
 
 def read_manifest(out_dir: Path) -> list[FileRecord]:
@@ -51,7 +54,8 @@ def read_manifest(out_dir: Path) -> list[FileRecord]:
             FileRecord(path=f["path"], handout=h["slug"], language=lang["code"],
                        paper=f["paper"], edition=f["edition"], pages=f["pages"],
                        bytes=f["bytes"], sha256=f["sha256"], title=lang["title"],
-                       translated=lang["translated"], incomplete=lang.get("incomplete", False))
+                       translated=lang["translated"], incomplete=lang.get("incomplete", False),
+                       bleed_mm=f.get("bleed_mm", 0.0), crop_marks=f.get("crop_marks", False))
             for h in data["handouts"] for lang in h["languages"] for f in lang["files"]
         ]
     except (OSError, ValueError, KeyError, TypeError):
@@ -89,8 +93,7 @@ def manifest_data(project: Project, records: list[FileRecord]) -> dict:
             if not mine:
                 continue
             newest = mine[-1]  # records run from oldest to newest
-            files = sorted(mine, key=lambda r: (
-                r.edition != "standard", r.edition, r.paper != "letter", r.paper))
+            files = sorted(mine, key=lambda r: (_order(EDITIONS, r.edition), _order(PAPERS, r.paper)))
             entry = {
                 "code": language.code,
                 "name": language.name,
@@ -99,11 +102,7 @@ def manifest_data(project: Project, records: list[FileRecord]) -> dict:
                 "review": language.review.status,
                 "translated": newest.translated,
                 "title": newest.title,
-                "files": [
-                    {"path": r.path, "paper": r.paper, "edition": r.edition,
-                     "pages": r.pages, "bytes": r.bytes, "sha256": r.sha256}
-                    for r in files
-                ],
+                "files": [_file_entry(r) for r in files],
             }
             if newest.incomplete:
                 entry["incomplete"] = True
@@ -119,6 +118,18 @@ def manifest_data(project: Project, records: list[FileRecord]) -> dict:
                 "languages": languages,
             })
     return {"schema": SCHEMA, "handouts": handouts}
+
+
+def _order(table: dict, name: str) -> int:
+    return list(table).index(name) if name in table else len(table)
+
+
+def _file_entry(record: FileRecord) -> dict:
+    entry = {"path": record.path, "paper": record.paper, "edition": record.edition,
+             "pages": record.pages, "bytes": record.bytes, "sha256": record.sha256}
+    if record.bleed_mm:
+        entry.update(bleed_mm=record.bleed_mm, crop_marks=record.crop_marks)
+    return entry
 
 
 def render_index(project: Project, manifest: dict) -> str:

@@ -48,7 +48,7 @@ def project_copy(tmp_path):
     return root
 
 
-def pdf_text(path: Path) -> list[str]:
+def pdf_text(path: Path, raw: bool = False) -> list[str]:
     """The text of each page in reading order, as Poppler's pdftotext extracts it.
 
     Poppler orders right-to-left text logically, as a reader or a screen reader
@@ -56,8 +56,8 @@ def pdf_text(path: Path) -> list[str]:
     """
     result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
                             capture_output=True, text=True, check=True)
-    pages = result.stdout.split("\f")
-    return [normalise(page) for page in pages[:len(PdfReader(path).pages)]]
+    pages = result.stdout.split("\f")[:len(PdfReader(path).pages)]
+    return pages if raw else [normalise(page) for page in pages]
 
 
 # Bidi embedding marks (pdftotext adds them) and the zero-width non-joiner

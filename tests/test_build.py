@@ -18,14 +18,14 @@ def manifest_codes(out_dir):
 
 
 def test_building_one_language_keeps_the_others_in_the_manifest(project, tmp_path):
-    build(project, tmp_path, plan(project, ["en"]))
-    build(project, tmp_path, plan(project, ["es"]))
+    build(project, tmp_path, plan(project, ["en"], ["letter"], ["standard"]))
+    build(project, tmp_path, plan(project, ["es"], ["letter"], ["standard"]))
     assert manifest_codes(tmp_path) == ["en", "es"]
 
 
 def test_broken_catalog_fails_its_language_only_and_keeps_its_last_good_pdf(project_copy, tmp_path):
     good = load_project(project_copy)
-    build(good, tmp_path, plan(good, ["en", "es"]))
+    build(good, tmp_path, plan(good, ["en", "es"], ["letter"], ["standard"]))
     spanish_pdf = tmp_path / "breast-cancer-recurrence/breast-cancer-recurrence.es.letter.standard.pdf"
     last_good = spanish_pdf.read_bytes()
 
@@ -36,7 +36,7 @@ def test_broken_catalog_fails_its_language_only_and_keeps_its_last_good_pdf(proj
     catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     broken = load_project(project_copy)
-    report = build(broken, tmp_path, plan(broken, ["en", "es"]))
+    report = build(broken, tmp_path, plan(broken, ["en", "es"], ["letter"], ["standard"]))
 
     assert [f.job.language.code for f in report.failed] == ["es"]
     assert f"handouts.po:{broken_line + 1}:" in report.failed[0].reason
@@ -58,7 +58,7 @@ def test_cli_help_explains_the_build_options():
 
 
 def test_cli_builds_the_languages_asked_for_into_the_folder_given(tmp_path):
-    result = run_cli("--lang", "es", "--out", str(tmp_path))
+    result = run_cli("--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert manifest_codes(tmp_path) == ["es"]
     assert "1 built, 0 language(s) skipped, 0 failed" in result.stdout

@@ -20,7 +20,7 @@ def test_character_without_a_glyph_fails_its_language_naming_it_and_the_fix(proj
     line = text.splitlines().index(f'msgstr "Referencias {BRAIN}"') + 1
 
     project = load_project(project_copy)
-    report = build(project, tmp_path, plan(project, ["en", "es"]))
+    report = build(project, tmp_path, plan(project, ["en", "es"], ["letter"], ["standard"]))
 
     [failure] = report.failed
     assert failure.job.language.code == "es"

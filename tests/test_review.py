@@ -20,7 +20,7 @@ def test_reviewed_translation_credits_its_reviewer_instead_of_the_draft_notice(p
     project = load_project(project_copy)
     assert project.languages["es"].review.status == "reviewed"
 
-    report = build(project, tmp_path, plan(project, ["es"]))
+    report = build(project, tmp_path, plan(project, ["es"], ["letter"], ["standard"]))
     assert report.ok
 
     pages = pdf_text(tmp_path / report.built[0].path)

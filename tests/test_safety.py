@@ -90,7 +90,7 @@ def test_template_that_asks_for_a_file_outside_fails_its_jobs(project_copy, tmp_
     template.write_text(template.read_text().replace(
         "<section>", '<img src="file:///etc/passwd" alt=""><section>', 1))
     project = load_project(project_copy)
-    report = build(project, tmp_path, plan(project, ["en"]))
+    report = build(project, tmp_path, plan(project, ["en"], ["letter"], ["standard"]))
     [failure] = report.failed
     assert "asked for file:///etc/passwd, which a build never fetches" in failure.reason
 
@@ -101,10 +101,10 @@ def test_malformed_template_fails_with_file_and_line(project_copy, tmp_path):
     lines[14] = lines[14] + "{% trans %}unclosed"
     template.write_text("\n".join(lines) + "\n")
     project = load_project(project_copy)
-    report = build(project, tmp_path, plan(project, ["en", "es"]))
+    report = build(project, tmp_path, plan(project, ["en", "es"], ["letter"], ["standard"]))
     assert len(report.failed) == 2
     assert "handout.html:" in report.failed[0].reason and "template error" in report.failed[0].reason
-    result = cli("--root", str(project_copy), "--lang", "en", "--out", str(tmp_path / "cli"))
+    result = cli("--root", str(project_copy), "--lang", "en", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path / "cli"))
     assert result.returncode == 1 and "handout.html:" in result.stderr
 
 
@@ -115,7 +115,7 @@ def test_catalog_in_the_wrong_encoding_fails_its_language_naming_file_and_line(p
     first_accent = next(i for i, char in enumerate(text) if ord(char) > 127)
     line = text[:first_accent].count("\n") + 1
     project = load_project(project_copy)
-    report = build(project, tmp_path, plan(project, ["en", "es"]))
+    report = build(project, tmp_path, plan(project, ["en", "es"], ["letter"], ["standard"]))
     [failure] = report.failed
     assert f"handouts.po:{line}: error: [encoding]" in failure.reason
     assert [r.language for r in report.built] == ["en"]
@@ -126,7 +126,7 @@ def test_duplicate_message_fails_its_language(project_copy, tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "References"\nmsgstr "Fuentes"\n',
                     encoding="utf-8")
     project = load_project(project_copy)
-    report = build(project, tmp_path, plan(project, ["es"]))
+    report = build(project, tmp_path, plan(project, ["es"], ["letter"], ["standard"]))
     [failure] = report.failed
     assert "duplicate message (first defined at line" in failure.reason
 
@@ -134,7 +134,7 @@ def test_duplicate_message_fails_its_language(project_copy, tmp_path):
 def test_empty_catalog_is_skipped_never_published_in_english(project_copy, tmp_path):
     (project_copy / "locales/es/LC_MESSAGES/handouts.po").write_text("")
     project = load_project(project_copy)
-    report = build(project, tmp_path, plan(project, ["es"]))
+    report = build(project, tmp_path, plan(project, ["es"], ["letter"], ["standard"]))
     [skipped] = report.skipped
     assert skipped.reason.startswith("0% translated, 100% needed")
     assert not list(tmp_path.rglob("*.pdf"))
@@ -160,7 +160,7 @@ def test_output_folder_that_cannot_be_written_is_a_clear_error():
         result = subprocess.run(
             ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
              sys.executable, str(ROOT / "build_pdfs.py"), "--root", str(ROOT),
-             "--lang", "en", "--out", f"{folder}/dist"],
+             "--lang", "en", "--paper", "letter", "--edition", "standard", "--out", f"{folder}/dist"],
             capture_output=True, text=True, env={**os.environ, "HOME": "/tmp"})
     assert result.returncode == 2
     assert "dist: cannot write .build.lock: Permission denied" in result.stderr
@@ -180,10 +180,10 @@ def small_disk(tmp_path):
 
 
 def test_full_disk_fails_the_job_keeps_what_was_there_and_leaves_no_partial_file(project, small_disk):
-    first = build(project, small_disk, plan(project, ["en"]))
+    first = build(project, small_disk, plan(project, ["en"], ["letter"], ["standard"]))
     assert first.ok
     manifest_before = (small_disk / "manifest.json").read_bytes()
-    report = build(project, small_disk, plan(project, ["es", "de"]))
+    report = build(project, small_disk, plan(project, ["es", "de"], ["letter"], ["standard"]))
     assert not report.ok
     reasons = " ".join(f.reason for f in report.failed) + " ".join(report.errors)
     assert "No space left on device" in reasons and "free some disk space" in reasons
@@ -233,7 +233,7 @@ def test_killed_build_leaves_no_file_a_reader_sees_and_the_next_build_sweeps_up(
     process.kill()
     process.wait(timeout=60)
     assert_output_is_whole(tmp_path)  # temporary files have hidden names, never a final one
-    assert cli("--root", str(ROOT), "--lang", "en", "--out", str(tmp_path)).returncode == 0
+    assert cli("--root", str(ROOT), "--lang", "en", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path)).returncode == 0
     assert not list(tmp_path.rglob("*.tmp"))
     assert_output_is_whole(tmp_path)
 
@@ -241,10 +241,10 @@ def test_killed_build_leaves_no_file_a_reader_sees_and_the_next_build_sweeps_up(
 def test_second_build_into_the_same_folder_waits_or_stops(tmp_path):
     first = start_build(tmp_path)
     try:
-        refused = cli("--root", str(ROOT), "--lang", "en", "--no-wait", "--out", str(tmp_path))
+        refused = cli("--root", str(ROOT), "--lang", "en", "--paper", "letter", "--edition", "standard", "--no-wait", "--out", str(tmp_path))
         assert refused.returncode == 2
         assert "another build is writing into this folder" in refused.stderr
-        waiting = cli("--root", str(ROOT), "--lang", "en", "--out", str(tmp_path))
+        waiting = cli("--root", str(ROOT), "--lang", "en", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path))
         assert waiting.returncode == 0
         assert "waiting: another build is writing into" in waiting.stderr
         assert first.poll() is not None  # it waited for the first build to finish

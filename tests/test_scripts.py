@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from conftest import LANGUAGE_CODES, SLUG
 
 LETTER_WIDTH = 612.0
-MARGIN_SIDE = 18 / 25.4 * 72  # print.css: 18 mm left and right
+MARGIN_SIDE = 33 / 25.4 * 72  # print.css: 33 mm left and right
 
 # The Noto CJK face each Han-writing language must be set in, for its regional glyphs.
 HAN_FACES = {"zh-Hans": "SC", "zh-Hant": "TC", "ja": "JP", "ko": "KR"}

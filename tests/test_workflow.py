@@ -131,10 +131,10 @@ def half_translate(project_copy, locale="es"):
 
 def test_gate_skips_an_incomplete_language_with_a_reason_and_unlists_it(project_copy, tmp_path):
     project = load_project(project_copy)
-    build(project, tmp_path, plan(project, ["en", "es"]))
+    build(project, tmp_path, plan(project, ["en", "es"], ["letter"], ["standard"]))
     half_translate(project_copy)
     project = load_project(project_copy)
-    report = build(project, tmp_path, plan(project, ["en", "es"]))
+    report = build(project, tmp_path, plan(project, ["en", "es"], ["letter"], ["standard"]))
     assert report.ok
     [skipped] = report.skipped
     assert skipped.language.code == "es"
@@ -143,7 +143,7 @@ def test_gate_skips_an_incomplete_language_with_a_reason_and_unlists_it(project_
     assert [lang["code"] for lang in manifest["handouts"][0]["languages"]] == ["en"]
     assert "Español" not in (tmp_path / "index.html").read_text(encoding="utf-8")
 
-    result = cli(project_copy, "--lang", "es", "--out", str(tmp_path / "cli"))
+    result = cli(project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path / "cli"))
     assert result.returncode == 0
     assert "skipped  es: 95.1% translated, 100% needed; 1 fuzzy" in result.stdout
 
@@ -152,13 +152,13 @@ def test_gate_threshold_is_configurable(project_copy, tmp_path):
     half_translate(project_copy)
     path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
     path.write_text(path.read_text(encoding="utf-8").replace("#, fuzzy\n", ""), encoding="utf-8")
-    result = cli(project_copy, "--lang", "es", "--min-translated", "95", "--out", str(tmp_path))
+    result = cli(project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--min-translated", "95", "--out", str(tmp_path))
     assert "1 built" in result.stdout, result.stdout
 
 
 def test_allow_incomplete_builds_it_watermarked_and_highlighted(project_copy, tmp_path):
     half_translate(project_copy)
-    result = cli(project_copy, "--lang", "es", "--allow-incomplete", "--out", str(tmp_path))
+    result = cli(project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--allow-incomplete", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / SLUG / f"{SLUG}.es.letter.standard.pdf"
     pages = pdf_text(pdf)
@@ -172,7 +172,7 @@ def test_allow_incomplete_builds_it_watermarked_and_highlighted(project_copy, tm
 
 def test_published_pdf_never_carries_a_fuzzy_guess_or_english_fragment(project_copy, tmp_path):
     half_translate(project_copy)
-    result = cli(project_copy, "--lang", "es", "--min-translated", "0", "--out", str(tmp_path))
+    result = cli(project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--min-translated", "0", "--out", str(tmp_path))
     assert "skipped  es:" in result.stdout and "1 fuzzy" in result.stdout
     assert not (tmp_path / SLUG / f"{SLUG}.es.letter.standard.pdf").exists()
 

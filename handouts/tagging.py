@@ -1,0 +1,78 @@
+"""Finish the PDF's tagging: page furniture becomes artifacts.
+
+WeasyPrint tags the document for PDF/UA (headings, lists, links, paragraphs)
+and leaves what it draws in the page margins (the running footer, the draft
+notice on later pages) marked as spans that no structure element owns. PDF/UA
+wants such content marked as artifacts, so that screen readers skip it instead
+of meeting orphan text. This step rewrites exactly those spans as artifacts.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+
+def margin_content_as_artifacts(data: bytes) -> bytes:
+    """The PDF with marked content outside the structure tree re-marked as /Artifact."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return data
+        owned = _owned_content(root, pdf)
+        changed = False
+        for page in pdf.pages:
+            page_owned = owned.get(page.obj.objgen, set())
+            instructions = pikepdf.parse_content_stream(page)
+            rewritten = []
+            for operands, operator in instructions:
+                if (str(operator) == "BDC" and len(operands) == 2
+                        and isinstance(operands[1], pikepdf.Dictionary)
+                        and "/MCID" in operands[1]
+                        and int(operands[1].MCID) not in page_owned):
+                    rewritten.append(pikepdf.ContentStreamInstruction(
+                        [pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+                    changed = True
+                else:
+                    rewritten.append(pikepdf.ContentStreamInstruction(operands, operator))
+            if changed:
+                page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
+        if not changed:
+            return data
+        out = io.BytesIO()
+        # A deterministic /ID: the same content gives the same bytes.
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def _owned_content(root, pdf) -> dict[tuple, set[int]]:
+    """The marked-content ids that structure elements own, per page object."""
+    owned: dict[tuple, set[int]] = {}
+    stack = [(root, None)]
+    seen = set()
+    while stack:
+        node, page = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            key = node.objgen if node.is_indirect else None
+            if key is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
+            page = node.get("/Pg", page)
+            if "/MCID" in node and "/Type" in node and node.Type == "/MCR":
+                owned.setdefault(node.get("/Pg", page).objgen, set()).add(int(node.MCID))
+                continue
+            kids = node.get("/K")
+            if kids is None:
+                continue
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            for kid in kids:
+                if isinstance(kid, int) or (isinstance(kid, pikepdf.Object)
+                                            and kid._type_code == pikepdf.ObjectType.integer):
+                    if page is not None:
+                        owned.setdefault(page.objgen, set()).add(int(kid))
+                else:
+                    stack.append((kid, page))
+    return owned
