@@ -12,9 +12,13 @@ never point at a file that is not there.
 from __future__ import annotations
 
 import hashlib
+import json
+import multiprocessing
+import os
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -22,6 +26,7 @@ from .catalogs import catalog_stats, read_catalog
 from .editions import (DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, Edition, Paper,
                        PrintShop)
 from .errors import HandoutsError
+from .fingerprint import job_key, tree_fingerprint
 from .gate import Policy, Verdict, assess
 from .languages import Language
 from .output import output_lock, write_atomic
@@ -62,6 +67,7 @@ class BuildReport:
     """What a build made, skipped and failed, why, and how long it took."""
 
     built: list[FileRecord] = field(default_factory=list)
+    unchanged: list[FileRecord] = field(default_factory=list)  # inputs as last time: skipped
     failed: list[JobFailure] = field(default_factory=list)
     skipped: list[Verdict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # failures of the build as a whole
@@ -121,18 +127,24 @@ def translated_percent(language: Language) -> float:
 def build(project: Project, out_dir: Path, jobs: list[Job], policy: Policy = Policy(),
           allow_incomplete: bool = False,
           progress: Callable[[Job, str], None] | None = None,
-          wait: bool = True, on_wait: Callable[[], None] | None = None) -> BuildReport:
+          wait: bool = True, on_wait: Callable[[], None] | None = None,
+          workers: int | None = None, force: bool = False) -> BuildReport:
     """Run ``jobs`` that pass the gate into ``out_dir``, then write the page and the manifest.
 
-    One build at a time writes into a folder: another waits (``wait``) or stops.
+    A job whose inputs have not changed since the last build into ``out_dir`` is
+    skipped (``force`` renders it anyway). The others render in ``workers``
+    processes (default: one per core). One build at a time writes into a
+    folder: another waits (``wait``) or stops.
     """
     with output_lock(out_dir, wait=wait, on_wait=on_wait):
-        return _build(project, out_dir, jobs, policy, allow_incomplete, progress)
+        return _build(project, out_dir, jobs, policy, allow_incomplete, progress,
+                      workers or os.cpu_count() or 1, force)
 
 
-def _build(project, out_dir, jobs, policy, allow_incomplete, progress) -> BuildReport:
+def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, force):
     started = time.monotonic()
     previous = read_manifest(out_dir)
+    state = _read_state(out_dir)
     report = BuildReport()
     template = _read_template(project)
     verdicts = {code: assess(project.languages[code], policy, template)
@@ -150,26 +162,100 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress) -> BuildR
         elif verdict not in report.skipped:
             report.skipped.append(verdict)
     withdrawn = {verdict.language.code for verdict in report.skipped}
+
+    templates = tree_fingerprint(project.templates_dir)
+    keys = {job.path.as_posix(): job_key(job, templates) for job in runnable}
+    to_render = []
     for job in runnable:
-        try:
-            record = run_job(job, out_dir)
-        except HandoutsError as error:
-            report.failed.append(JobFailure(job, str(error)))
+        path = job.path.as_posix()
+        known = state.get(path)
+        if not force and known and known["key"] == keys[path] and _still_there(out_dir, known):
+            report.unchanged.append(FileRecord(**known["record"]))
+            _tell(progress, job, "unchanged")
+        else:
+            to_render.append(job)
+
+    for job, outcome in _render_all(to_render, out_dir, workers):
+        if isinstance(outcome, FileRecord):
+            report.built.append(outcome)
+            state[outcome.path] = {"key": keys[outcome.path], "record": asdict(outcome)}
+            _tell(progress, job, "built")
+        else:
+            report.failed.append(JobFailure(job, outcome))
             _tell(progress, job, "failed")
-            continue
-        except Exception:  # an engine failure must not stop the other languages
-            report.failed.append(JobFailure(job, traceback.format_exc(limit=3).strip()))
-            _tell(progress, job, "failed")
-            continue
-        report.built.append(record)
-        _tell(progress, job, "built")
     try:
-        write_site(project, out_dir,
-                   [r for r in previous if r.language not in withdrawn] + report.built)
+        write_site(project, out_dir, [r for r in previous if r.language not in withdrawn]
+                   + report.unchanged + report.built)
+        _write_state(out_dir, state)
     except HandoutsError as error:  # the page and manifest on disk stay the last good ones
         report.errors.append(str(error))
     report.seconds = time.monotonic() - started
     return report
+
+
+def _render_all(jobs: list[Job], out_dir: Path, workers: int):
+    """(job, FileRecord or failure reason) for each job, as they finish."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield job, _run_safely(job, out_dir)
+        return
+    # Each worker imports WeasyPrint and warms its font caches once, then renders
+    # many jobs; the slowest jobs (CJK, bilingual) go first to balance the load.
+    ordered = sorted(jobs, key=_expected_cost, reverse=True)
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                             initializer=_warm_up) as pool:
+        futures = {pool.submit(_run_safely, job, out_dir): job for job in ordered}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _run_safely(job: Job, out_dir: Path) -> FileRecord | str:
+    try:
+        return run_job(job, out_dir)
+    except HandoutsError as error:
+        return str(error)
+    except Exception:  # an engine failure must not stop the other languages
+        return traceback.format_exc(limit=3).strip()
+
+
+def _warm_up() -> None:
+    import weasyprint
+
+    weasyprint.HTML(string="<p>warm</p>").render()
+
+
+def _expected_cost(job: Job) -> float:
+    cost = 3.0 if job.language.script in ("Hans", "Hant", "Jpan", "Kore") else 1.0
+    return cost * (2.0 if job.edition.bilingual else 1.0) * job.edition.base_font_pt / 12
+
+
+STATE = ".build-state.json"
+
+
+def _read_state(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / STATE).read_text(encoding="utf-8"))["jobs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _write_state(out_dir: Path, state: dict) -> None:
+    text = json.dumps({"jobs": dict(sorted(state.items()))}, indent=1, sort_keys=True)
+    write_atomic(out_dir / STATE, text.encode("utf-8"))
+
+
+def _still_there(out_dir: Path, known: dict) -> bool:
+    path = out_dir / known["record"]["path"]
+    try:
+        return path.stat().st_size == known["record"]["bytes"]
+    except OSError:
+        return False
 
 
 def _read_template(project: Project):

@@ -64,6 +64,10 @@ def make_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--allow-incomplete", action="store_true",
                      help="build languages below the gate too, untranslated text highlighted "
                           "and every page watermarked as incomplete")
+    cmd.add_argument("--workers", type=int, metavar="N",
+                     help="render in N processes (default: one per core)")
+    cmd.add_argument("--force", action="store_true",
+                     help="render every job, even those whose inputs have not changed")
     cmd.add_argument("--no-wait", dest="wait", action="store_false",
                      help="if another build is writing into the output folder, stop at once "
                           "instead of waiting for it")
@@ -176,8 +180,7 @@ def cmd_build(project: Project, args) -> int:
     jobs = plan(project, args.languages, args.papers or DEFAULT_PAPERS,
                 args.editions or DEFAULT_EDITIONS, print_shop)
 
-    def progress(job, what):
-        print(f"{what:>6}  {job.path}", flush=True)
+    progress = Progress(len(jobs), sys.stdout)
 
     def waiting():
         print(f"waiting: another build is writing into {out_dir}", file=sys.stderr, flush=True)
@@ -187,16 +190,41 @@ def cmd_build(project: Project, args) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     report = build(project, out_dir, jobs, policy=_policy(project, args),
                    allow_incomplete=args.allow_incomplete, progress=progress,
-                   wait=args.wait, on_wait=waiting)
+                   wait=args.wait, on_wait=waiting, workers=args.workers, force=args.force)
+    progress.close()
     for verdict in report.skipped:
         print(f"skipped  {verdict.language.code}: {verdict.reason}")
     for failure in report.failed:
         print(f"\nfailed: {failure.job}\n{failure.reason}", file=sys.stderr)
     for error in report.errors:
         print(f"\nfailed: {error}", file=sys.stderr)
-    print(f"{len(report.built)} built, {len(report.skipped)} language(s) skipped, "
-          f"{len(report.failed)} failed in {report.seconds:.1f} s; page and manifest in {out_dir}")
+    print(f"{len(report.built)} built, {len(report.unchanged)} unchanged, "
+          f"{len(report.skipped)} language(s) skipped, {len(report.failed)} failed "
+          f"in {report.seconds:.1f} s; page and manifest in {out_dir}")
     return 0 if report.ok else 1
+
+
+class Progress:
+    """A progress bar on a terminal; one plain line per job elsewhere (logs, CI)."""
+
+    def __init__(self, total: int, stream):
+        self.total, self.done, self.stream = total, 0, stream
+        self.bar = stream.isatty()
+
+    def __call__(self, job, what: str) -> None:
+        self.done += 1
+        if not self.bar:
+            print(f"{what:>9}  {job.path}", file=self.stream, flush=True)
+            return
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  {what} {job}"
+        self.stream.write("\r" + line[:100].ljust(100))
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.bar and self.done:
+            self.stream.write("\n")
 
 
 def subsetting_warning(library: str = "harfbuzz-subset") -> str | None:

@@ -28,7 +28,6 @@ from .glyphs import MissingGlyphsError, missing_glyphs
 from .languages import Language
 from .markup import safe_translation
 from .project import Handout
-from .tagging import margin_content_as_artifacts
 from .scripts import SCRIPTS, require_fonts, stylesheet_for
 
 # Stand-ins for the page counters inside the translated "Page X of Y", which
@@ -275,6 +274,7 @@ def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Pa
     import weasyprint
 
     from .fetch import ProjectFetcher
+    from .tagging import margin_content_as_artifacts
 
     require_fonts(SCRIPTS[language.script])
 

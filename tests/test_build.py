@@ -40,7 +40,7 @@ def test_broken_catalog_fails_its_language_only_and_keeps_its_last_good_pdf(proj
 
     assert [f.job.language.code for f in report.failed] == ["es"]
     assert f"handouts.po:{broken_line + 1}:" in report.failed[0].reason
-    assert [r.language for r in report.built] == ["en"]
+    assert [r.language for r in report.built + report.unchanged] == ["en"]
     assert spanish_pdf.read_bytes() == last_good
     assert manifest_codes(tmp_path) == ["en", "es"]
     assert not list(tmp_path.rglob("*.tmp"))
@@ -61,7 +61,7 @@ def test_cli_builds_the_languages_asked_for_into_the_folder_given(tmp_path):
     result = run_cli("--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert manifest_codes(tmp_path) == ["es"]
-    assert "1 built, 0 language(s) skipped, 0 failed" in result.stdout
+    assert "1 built, 0 unchanged, 0 language(s) skipped, 0 failed" in result.stdout
 
 
 def test_cli_unknown_language_is_a_clear_error(tmp_path):

@@ -1,0 +1,92 @@
+"""What a PDF depends on, as hashes, so that an unchanged job can be skipped.
+
+A job's key covers everything that can change its bytes: the project's code
+and the versions of the libraries that render, the templates and stylesheets,
+the language's catalog and data, the fonts of its script (their files' sizes
+and times), and the job's options. None of this imports WeasyPrint, so a build
+with nothing to do stays fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from .scripts import SCRIPTS
+
+RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "pyphen", "pikepdf",
+                       "babel", "jinja2")
+
+
+def _digest(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """This package's source and the versions of the libraries that render."""
+    package = Path(__file__).parent
+    parts = [path.read_bytes() for path in sorted(package.glob("*.py"))]
+    for name in RENDERING_LIBRARIES:
+        try:
+            parts.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name}=none")
+    return _digest(*parts)
+
+
+def tree_fingerprint(folder: Path) -> str:
+    """Every file under ``folder``, by name and content."""
+    parts = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts += [str(path.relative_to(folder)), path.read_bytes()]
+    return _digest(*parts)
+
+
+def file_fingerprint(path: Path | None) -> str:
+    return _digest(path.read_bytes()) if path is not None and path.is_file() else "none"
+
+
+@functools.lru_cache(maxsize=1)
+def _font_files() -> dict[str, tuple[str, ...]]:
+    """Font files by family name, from one fontconfig query."""
+    result = subprocess.run(["fc-list", ":", "family", "file"], capture_output=True, text=True)
+    files: dict[str, list[str]] = {}
+    for line in result.stdout.splitlines():
+        path, _, families = line.partition(": ")
+        for family in families.split(","):
+            files.setdefault(family.strip(), []).append(path)
+    return {family: tuple(sorted(paths)) for family, paths in files.items()}
+
+
+def fonts_fingerprint(script_code: str) -> str:
+    """The font files of a script's stack, by path, size and modification time."""
+    parts = []
+    for family in SCRIPTS[script_code].fonts:
+        for path in _font_files().get(family, ()):
+            stat = Path(path).stat()
+            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return _digest(*parts)
+
+
+def job_key(job, templates: str) -> str:
+    """The hash of everything job's PDF depends on (``templates``: tree_fingerprint)."""
+    language = dataclasses.asdict(job.language)
+    options = {
+        "edition": dataclasses.asdict(job.edition), "paper": dataclasses.asdict(job.paper),
+        "print_shop": dataclasses.asdict(job.print_shop) if job.print_shop else None,
+        "incomplete": job.incomplete, "handout": dataclasses.asdict(job.handout),
+        "language": language,
+    }
+    return _digest(code_fingerprint(), templates, file_fingerprint(job.language.catalog),
+                   fonts_fingerprint(job.language.script),
+                   json.dumps(options, sort_keys=True, default=str))
