@@ -13,7 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .build import build, plan
+from .build import build, merge, plan, shard
 from .catalogs import catalog_stats, read_catalog
 from .checks import ERROR, check_catalog
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
@@ -25,7 +25,7 @@ from .merge import init_catalog, update_catalog, write_catalog
 from .project import Project, load_project
 from .render import render_pdf
 
-COMMANDS = ("build", "extract", "update", "init", "stats", "check", "preview")
+COMMANDS = ("build", "extract", "update", "init", "stats", "check", "preview", "merge", "serve")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -64,6 +64,9 @@ def make_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--allow-incomplete", action="store_true",
                      help="build languages below the gate too, untranslated text highlighted "
                           "and every page watermarked as incomplete")
+    cmd.add_argument("--shard", metavar="K/N",
+                     help="build only the K-th of N fixed shares of the jobs (for a CI matrix); "
+                          "join the outputs with the merge command")
     cmd.add_argument("--workers", type=int, metavar="N",
                      help="render in N processes (default: one per core)")
     cmd.add_argument("--force", action="store_true",
@@ -71,6 +74,21 @@ def make_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--no-wait", dest="wait", action="store_false",
                      help="if another build is writing into the output folder, stop at once "
                           "instead of waiting for it")
+
+    cmd = commands.add_parser(
+        "merge", help="join the outputs of sharded builds into one folder",
+        description="Copy the PDFs of each shard's output folder into one folder, checking "
+                    "each against its shard's manifest, and write one page and one manifest.")
+    cmd.add_argument("shards", nargs="+", type=Path, metavar="DIR", help="shard output folders")
+    cmd.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
+                     help="output folder (default: dist/)")
+
+    cmd = commands.add_parser(
+        "serve", help="serve dist/ on this machine to preview the page",
+        description="Serve an output folder over HTTP on 127.0.0.1, to open the 'PDFs by "
+                    "language' page in a browser as the site will show it. Ctrl-C stops.")
+    cmd.add_argument("--dir", type=Path, default=Path("dist"), help="folder to serve (default: dist/)")
+    cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free one)")
 
     commands.add_parser(
         "extract", help="extract the templates' text into locales/handouts.pot",
@@ -179,6 +197,11 @@ def cmd_build(project: Project, args) -> int:
         print_shop = PrintShop(bleed_mm=args.bleed or 3.0, crop_marks=args.crop_marks)
     jobs = plan(project, args.languages, args.papers or DEFAULT_PAPERS,
                 args.editions or DEFAULT_EDITIONS, print_shop)
+    if args.shard:
+        index, _, count = args.shard.partition("/")
+        if not (index.isdigit() and count.isdigit()):
+            raise HandoutsError(f"--shard {args.shard}: write it as K/N, such as 2/4")
+        jobs = shard(jobs, int(index), int(count))
 
     progress = Progress(len(jobs), sys.stdout)
 
@@ -234,6 +257,30 @@ def subsetting_warning(library: str = "harfbuzz-subset") -> str | None:
     return (f"lib{library} is not installed, so fonts are subset with fontTools, about 40 "
             f"times slower for Chinese, Japanese and Korean; install it: "
             f"apt-get install lib{library}0")
+
+
+def cmd_merge(project: Project, args) -> int:
+    out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    records = merge(project, args.shards, out_dir)
+    print(f"{len(records)} files from {len(args.shards)} shards; page and manifest in {out_dir}")
+    return 0
+
+
+def cmd_serve(project: Project, args) -> int:
+    from .serve import make_server
+
+    folder = args.dir if args.dir.is_absolute() else Path.cwd() / args.dir
+    if not (folder / "index.html").is_file():
+        raise HandoutsError("no index.html here: nothing has been built", path=folder,
+                            fix="run: make pdfs (or build_pdfs.py) first")
+    server = make_server(folder, args.port)
+    host, port = server.server_address[:2]
+    print(f"serving {folder} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
 
 
 def cmd_extract(project: Project, args) -> int:
@@ -358,5 +405,6 @@ def _template_or_none(project: Project):
 
 COMMAND_FUNCTIONS = {
     "build": cmd_build, "extract": cmd_extract, "update": cmd_update, "init": cmd_init,
-    "stats": cmd_stats, "check": cmd_check, "preview": cmd_preview,
+    "stats": cmd_stats, "check": cmd_check, "preview": cmd_preview, "merge": cmd_merge,
+    "serve": cmd_serve,
 }
