@@ -11,10 +11,13 @@ never point at a file that is not there.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,7 +25,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .catalogs import catalog_stats, read_catalog
+from .catalogs import catalog_stats, read_catalog, read_catalog_once
 from .editions import (DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, Edition, Paper,
                        PrintShop)
 from .errors import HandoutsError
@@ -121,7 +124,7 @@ def translated_percent(language: Language) -> float:
     """How much of the language's catalog is translated, 0 to 100."""
     if language.catalog is None:
         return 100.0
-    return catalog_stats(read_catalog(language.catalog, language.locale)).percent
+    return catalog_stats(read_catalog_once(language.catalog, language.locale)).percent
 
 
 def build(project: Project, out_dir: Path, jobs: list[Job], policy: Policy = Policy(),
@@ -199,13 +202,19 @@ def _render_all(jobs: list[Job], out_dir: Path, workers: int):
         for job in jobs:
             yield job, _run_safely(job, out_dir)
         return
-    # Each worker imports WeasyPrint and warms its font caches once, then renders
-    # many jobs; the slowest jobs (CJK, bilingual) go first to balance the load.
+    # Each worker renders many jobs, keeping its parsed stylesheets and compiled
+    # templates; the slowest jobs (CJK, bilingual, large print) go first, to
+    # balance the load.
     ordered = sorted(jobs, key=_expected_cost, reverse=True)
-    context = multiprocessing.get_context("forkserver")
+    # Import WeasyPrint here, only now that there is work, and fork: every
+    # worker starts with it loaded, and scripts using the library need no
+    # __main__ guard.
+    import weasyprint  # noqa: F401
+
+    context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                             initializer=_warm_up) as pool:
-        futures = {pool.submit(_run_safely, job, out_dir): job for job in ordered}
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        futures = {pool.submit(_run_in_worker, job, out_dir): job for job in ordered}
         try:
             for future in as_completed(futures):
                 yield futures[future], future.result()
@@ -215,6 +224,36 @@ def _render_all(jobs: list[Job], out_dir: Path, workers: int):
             raise
 
 
+def _die_with_parent(parent: int) -> None:
+    """Make a worker end when the build that started it ends, even by SIGKILL,
+    instead of lingering with its memory (Linux; elsewhere the pool's own
+    shutdown is all there is)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _run_in_worker(job: Job, out_dir: Path) -> FileRecord | str:
+    try:
+        return _run_safely(job, out_dir)
+    finally:
+        _release_memory()
+
+
+def _release_memory() -> None:
+    """Hand memory back between jobs: a CJK document reads whole 20 MB font
+    collections, and a worker renders many documents."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the allocator keeps it, no harm
+        pass
+
+
 def _run_safely(job: Job, out_dir: Path) -> FileRecord | str:
     try:
         return run_job(job, out_dir)
@@ -222,12 +261,6 @@ def _run_safely(job: Job, out_dir: Path) -> FileRecord | str:
         return str(error)
     except Exception:  # an engine failure must not stop the other languages
         return traceback.format_exc(limit=3).strip()
-
-
-def _warm_up() -> None:
-    import weasyprint
-
-    weasyprint.HTML(string="<p>warm</p>").render()
 
 
 def _expected_cost(job: Job) -> float:

@@ -7,6 +7,7 @@ Fuzzy entries are never compiled: a guess must not reach a printed handout.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 import re
@@ -130,6 +131,22 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         raise HandoutsError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=path,
                             fix="save the file as UTF-8 and set "
                                 '"Content-Type: text/plain; charset=UTF-8" in its header') from None
+
+
+def read_catalog_once(path: Path, locale: str | None = None) -> Catalog:
+    """``read_catalog``, remembered per process for as long as the file is unchanged.
+
+    A worker renders one language in several papers and editions; this reads
+    its catalog once. The key holds the file's size and modification time, so an
+    edited catalog is read again. The catalog returned must not be modified.
+    """
+    stat = path.stat()
+    return _read_catalog_cached(path, stat.st_size, stat.st_mtime_ns, locale)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_catalog_cached(path: Path, size: int, mtime_ns: int, locale: str | None) -> Catalog:
+    return read_catalog(path, locale)
 
 
 def catalog_stats(catalog: Catalog) -> CatalogStats:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .catalogs import CatalogStats, catalog_stats, read_catalog
+from .catalogs import CatalogStats, catalog_stats, read_catalog_once
 from .checks import ERROR, Finding, check_catalog
 from .errors import HandoutsError
 from .languages import Language
@@ -53,7 +53,7 @@ def load_policy(pyproject: Path) -> Policy:
                   publish_fuzzy=bool(settings.get("publish-fuzzy", False)))
 
 
-def _percent_of_template(language: Language, template: Catalog | None,
+def _percent_of_template(catalog: Catalog, template: Catalog | None,
                          stats: CatalogStats) -> float:
     """Percent translated, counting messages of the template the catalog lacks as untranslated."""
     if template is None:
@@ -61,7 +61,6 @@ def _percent_of_template(language: Language, template: Catalog | None,
     wanted = [m.id for m in template if m.id]
     if not wanted:
         return 100.0
-    catalog = read_catalog(language.catalog, language.locale)
     done = sum(1 for msgid in wanted
                if (m := catalog.get(msgid)) is not None and not m.fuzzy and m.string
                and (m.string[0] if isinstance(m.string, tuple) else m.string))
@@ -79,10 +78,11 @@ def assess(language: Language, policy: Policy, template: Catalog | None = None) 
     if any(f.check in UNREADABLE for f in errors):
         return Verdict(language, False, str(errors[0]), unreadable=True, findings=findings)
     try:
-        stats = catalog_stats(read_catalog(language.catalog, language.locale))
+        catalog = read_catalog_once(language.catalog, language.locale)
     except HandoutsError as error:
         return Verdict(language, False, str(error), unreadable=True, findings=findings)
-    percent = _percent_of_template(language, template, stats)
+    stats = catalog_stats(catalog)
+    percent = _percent_of_template(catalog, template, stats)
     reasons = []
     if percent < policy.min_translated:
         reasons.append(f"{percent:g}% translated, {policy.min_translated:g}% needed")

@@ -61,7 +61,9 @@ def output_error(error: OSError, path: Path) -> HandoutsError:
 def output_lock(out_dir: Path, wait: bool = True, on_wait=None):
     """Hold the output folder for one build; a second one waits, or stops if ``wait`` is false.
 
-    The lock is the kernel's (flock), so it is released even if the holder is killed.
+    The lock is a POSIX record lock (lockf): the kernel releases it when the
+    holder dies, however it dies, and worker processes forked by the build do
+    not inherit it, so they can never keep it past their parent.
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -70,20 +72,20 @@ def output_lock(out_dir: Path, wait: bool = True, on_wait=None):
         raise output_error(error, out_dir / LOCK_NAME) from None
     with file:
         try:
-            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
             if not wait:
                 raise HandoutsError("another build is writing into this folder", path=out_dir,
                                     fix="wait for it to finish, or build into another folder "
                                         "with --out DIR") from None
             if on_wait:
                 on_wait()
-            fcntl.flock(file, fcntl.LOCK_EX)
+            fcntl.lockf(file, fcntl.LOCK_EX)
         try:
             sweep_temporary_files(out_dir)
             yield
         finally:
-            fcntl.flock(file, fcntl.LOCK_UN)
+            fcntl.lockf(file, fcntl.LOCK_UN)
 
 
 def sweep_temporary_files(out_dir: Path) -> list[Path]:

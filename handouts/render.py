@@ -8,6 +8,7 @@ The stages are separate functions: translations, HTML, stylesheets, PDF.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import hashlib
 import re
@@ -21,7 +22,7 @@ from babel.dates import format_date
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
-from .catalogs import compile_translations, read_catalog
+from .catalogs import compile_translations, read_catalog_once
 from .editions import Edition, Paper, PrintShop
 from .errors import HandoutsError
 from .glyphs import MissingGlyphsError, missing_glyphs
@@ -65,7 +66,7 @@ def load_translations(language: Language, highlight: bool = False,
     if language.catalog is None:
         translations = SafeTranslations(gettext.NullTranslations())
     else:
-        catalog = read_catalog(language.catalog, language.locale)
+        catalog = read_catalog_once(language.catalog, language.locale)
         translations = (HighlightingTranslations(catalog) if highlight
                         else SafeTranslations(compile_translations(catalog)))
     return BilingualTranslations(translations) if bilingual else translations
@@ -166,11 +167,34 @@ class HighlightingTranslations(gettext.NullTranslations):
         return self._lookup(singular, context=context, plural=plural, n=n)
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, keyed by their source's checksum.
+
+    Each render has its own environment (its own language); this spares each
+    one compiling the same templates again. A changed template has another
+    checksum, so it is compiled afresh.
+    """
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def make_environment(handout: Handout, language: Language,
                      translations: gettext.NullTranslations) -> jinja2.Environment:
     """A Jinja2 environment that renders templates in ``language``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(handout.templates_dir),
+        bytecode_cache=_COMPILED_TEMPLATES,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -281,11 +305,8 @@ def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Pa
     html = render_html(handout, language, edition, paper, incomplete)
     fetcher = ProjectFetcher(handout.templates_dir)
     base_url = (handout.templates_dir / handout.slug).as_uri() + "/"
-    stylesheets = [
-        weasyprint.CSS(string=css, base_url=handout.templates_dir.as_uri() + "/",
-                       url_fetcher=fetcher)
-        for css, _name in stylesheets_for(handout, language, edition, paper, print_shop)
-    ]
+    stylesheets = [_parsed_css(css, handout.templates_dir)
+                   for css, _name in stylesheets_for(handout, language, edition, paper, print_shop)]
     identifier = hashlib.sha256(
         f"{handout.slug}/{language.code}/{edition.name}/{paper.name}".encode()).hexdigest()[:32]
     # PDF/UA-1: tagged structure (headings, lists, links), /Lang, the title shown
@@ -303,6 +324,17 @@ def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Pa
     if missing:
         raise MissingGlyphsError(language, missing)
     return RenderedPDF(data=data, pages=len(document.pages), title=document.metadata.title)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_css(css: str, templates_dir: Path):
+    """A stylesheet parsed once per process: WeasyPrint's CSS objects are reusable."""
+    import weasyprint
+
+    from .fetch import ProjectFetcher
+
+    return weasyprint.CSS(string=css, base_url=templates_dir.as_uri() + "/",
+                          url_fetcher=ProjectFetcher(templates_dir))
 
 
 def css_counter_string(text: str, counter_style: str = "decimal") -> Markup:

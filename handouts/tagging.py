@@ -10,8 +10,12 @@ of meeting orphan text. This step rewrites exactly those spans as artifacts.
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
+
+# How WeasyPrint opens a tagged span of text in a content stream.
+_SPAN_WITH_MCID = re.compile(rb"/Span\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
 def margin_content_as_artifacts(data: bytes) -> bytes:
@@ -24,20 +28,19 @@ def margin_content_as_artifacts(data: bytes) -> bytes:
         changed = False
         for page in pdf.pages:
             page_owned = owned.get(page.obj.objgen, set())
-            instructions = pikepdf.parse_content_stream(page)
-            rewritten = []
-            for operands, operator in instructions:
-                if (str(operator) == "BDC" and len(operands) == 2
-                        and isinstance(operands[1], pikepdf.Dictionary)
-                        and "/MCID" in operands[1]
-                        and int(operands[1].MCID) not in page_owned):
-                    rewritten.append(pikepdf.ContentStreamInstruction(
-                        [pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+
+            def as_artifact(match: re.Match) -> bytes:
+                if int(match[1]) in page_owned:
+                    return match[0]
+                return b"/Artifact BMC"
+
+            streams = page.obj.Contents
+            for stream in (streams if isinstance(streams, pikepdf.Array) else [streams]):
+                content = stream.read_bytes()
+                rewritten = _SPAN_WITH_MCID.sub(as_artifact, content)
+                if rewritten != content:
+                    stream.write(rewritten)
                     changed = True
-                else:
-                    rewritten.append(pikepdf.ContentStreamInstruction(operands, operator))
-            if changed:
-                page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
         if not changed:
             return data
         out = io.BytesIO()

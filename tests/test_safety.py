@@ -247,7 +247,8 @@ def test_second_build_into_the_same_folder_waits_or_stops(tmp_path):
         waiting = cli("--root", str(ROOT), "--lang", "en", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path))
         assert waiting.returncode == 0
         assert "waiting: another build is writing into" in waiting.stderr
-        assert first.poll() is not None  # it waited for the first build to finish
+        assert first.wait(timeout=120) == 0
+        assert_output_is_whole(tmp_path)
     finally:
         first.kill()
         first.wait()
