@@ -9,7 +9,8 @@ setup:
 pdfs: setup
 	$(PY) build_pdfs.py
 
-test: setup
+test:
+	@scripts/setup test
 	$(PY) -m pytest
 
 clean:

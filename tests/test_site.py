@@ -96,7 +96,7 @@ def test_page_lists_each_language_by_its_own_name_with_lang_and_dir(built):
         assert attrs["lang"] == language["code"]
         assert attrs["dir"] == language["direction"]
     assert page.names["Español"]["lang"] == "es"
-    assert "(Spanish)" in html
+    assert '<span class="english-name">Spanish</span>' in html
 
 
 def test_page_links_every_file_with_size_pages_and_date(built):
