@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .catalogs import catalog_stats, read_catalog, read_catalog_once
+from .catalogs import catalog_stats, read_catalog_once, read_template
 from .editions import (DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, Edition, Paper,
                        PrintShop)
 from .errors import HandoutsError
@@ -149,7 +149,7 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
     previous = read_manifest(out_dir)
     state = _read_state(out_dir)
     report = BuildReport()
-    template = _read_template(project)
+    template = read_template(project.template_catalog)
     verdicts = {code: assess(project.languages[code], policy, template)
                 for code in dict.fromkeys(job.language.code for job in jobs)}
     runnable = []
@@ -289,13 +289,6 @@ def _still_there(out_dir: Path, known: dict) -> bool:
         return path.stat().st_size == known["record"]["bytes"]
     except OSError:
         return False
-
-
-def _read_template(project: Project):
-    try:
-        return read_catalog(project.template_catalog)
-    except HandoutsError:
-        return None
 
 
 def _tell(progress, job, what):

@@ -133,6 +133,14 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
                                 '"Content-Type: text/plain; charset=UTF-8" in its header') from None
 
 
+def read_template(path: Path) -> Catalog | None:
+    """The ``.pot`` file, or None where there is none to compare with."""
+    try:
+        return read_catalog(path)
+    except HandoutsError:
+        return None
+
+
 def read_catalog_once(path: Path, locale: str | None = None) -> Catalog:
     """``read_catalog``, remembered per process for as long as the file is unchanged.
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .build import build, merge, plan, shard
-from .catalogs import catalog_stats, read_catalog
+from .catalogs import catalog_stats, read_catalog, read_template
 from .checks import ERROR, check_catalog
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
 from .errors import HandoutsError
@@ -339,7 +339,7 @@ def cmd_stats(project: Project, args) -> int:
 
 
 def cmd_check(project: Project, args) -> int:
-    template = _template_or_none(project)
+    template = read_template(project.template_catalog)
     findings = []
     for _, path, locale, plural_forms in _catalog_arguments(project, args.catalogs):
         findings.extend(check_catalog(path, locale, plural_forms, template))
@@ -394,13 +394,6 @@ def _catalog_arguments(project: Project, arguments):
         else:
             _languages(project, [argument])  # raises the unknown-code error
     return result
-
-
-def _template_or_none(project: Project):
-    try:
-        return read_catalog(project.template_catalog)
-    except HandoutsError:
-        return None
 
 
 COMMAND_FUNCTIONS = {
