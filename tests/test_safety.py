@@ -169,11 +169,11 @@ def test_output_folder_that_cannot_be_written_is_a_clear_error():
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 48 kB file system: room for one PDF, not two."""
+    """A 128 kB file system: room for the English PDF and its page, not for a Japanese one."""
     mount = tmp_path / "disk"
     mount.mkdir()
     if os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(mount)]).returncode:
+            ["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(mount)]).returncode:
         pytest.skip("needs root and tmpfs to simulate a full disk")
     yield mount
     subprocess.run(["umount", str(mount)])
@@ -183,7 +183,7 @@ def test_full_disk_fails_the_job_keeps_what_was_there_and_leaves_no_partial_file
     first = build(project, small_disk, plan(project, ["en"], ["letter"], ["standard"]))
     assert first.ok
     manifest_before = (small_disk / "manifest.json").read_bytes()
-    report = build(project, small_disk, plan(project, ["es", "de"], ["letter"], ["standard"]))
+    report = build(project, small_disk, plan(project, ["ja"], ["letter"], ["standard"]))
     assert not report.ok
     reasons = " ".join(f.reason for f in report.failed) + " ".join(report.errors)
     assert "No space left on device" in reasons and "free some disk space" in reasons
