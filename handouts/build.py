@@ -86,23 +86,17 @@ def plan(project: Project, languages: Iterable[str] | None = None,
          editions: Iterable[str] = DEFAULT_EDITIONS,
          print_shop: PrintShop | None = None) -> list[Job]:
     """The jobs for the given language codes (default: all), papers and editions."""
-    codes = list(languages) if languages else list(project.languages)
-    unknown = [code for code in codes if code not in project.languages]
-    if unknown:
-        raise HandoutsError(
-            f"unknown language code {', '.join(unknown)}; known: {', '.join(project.languages)}",
-            path=project.locales_dir / "languages.toml",
-            fix="use one of the known codes, or add the language with: python build_pdfs.py init CODE")
+    chosen = project.languages_for(list(languages) if languages else list(project.languages))
     for name, table, kind in [(p, PAPERS, "paper") for p in papers] + [
             (e, EDITIONS, "edition") for e in editions]:
         if name not in table:
             raise HandoutsError(f"unknown {kind} {name!r}; known: {', '.join(table)}")
-    return [Job(handout, project.languages[code], EDITIONS[edition], PAPERS[paper], print_shop)
+    return [Job(handout, language, EDITIONS[edition], PAPERS[paper], print_shop)
             for handout in project.handouts.values()
-            for code in codes
+            for language in chosen
             for paper in papers
             for edition in editions
-            if EDITIONS[edition].for_source_language or not project.languages[code].is_source]
+            if EDITIONS[edition].for_source_language or not language.is_source]
 
 
 def run_job(job: Job, out_dir: Path) -> FileRecord:

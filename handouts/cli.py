@@ -367,13 +367,7 @@ def cmd_preview(project: Project, args) -> int:
 def _languages(project: Project, codes, sources_too: bool = False):
     """The project's translated languages for ``codes`` (default: all), checked."""
     codes = list(codes) or [c for c, lang in project.languages.items() if not lang.is_source]
-    unknown = [c for c in codes if c not in project.languages]
-    if unknown:
-        raise HandoutsError(
-            f"unknown language code {', '.join(unknown)}; known: {', '.join(project.languages)}",
-            path=project.locales_dir / "languages.toml",
-            fix="use a known code, or add the language with: python build_pdfs.py init CODE")
-    languages = [project.languages[c] for c in codes]
+    languages = project.languages_for(codes)
     if not sources_too and any(lang.is_source for lang in languages):
         raise HandoutsError("the source language has no catalog to work on")
     return languages

@@ -43,6 +43,17 @@ class Project:
     def source_language(self) -> Language:
         return next(lang for lang in self.languages.values() if lang.is_source)
 
+    def languages_for(self, codes: list[str]) -> list[Language]:
+        """The languages of ``codes``, or a clear error naming the unknown ones."""
+        unknown = [code for code in codes if code not in self.languages]
+        if unknown:
+            raise HandoutsError(
+                f"unknown language code {', '.join(unknown)}; known: {', '.join(self.languages)}",
+                path=self.locales_dir / "languages.toml",
+                fix="use one of the known codes, or add the language with: "
+                    "python build_pdfs.py init CODE")
+        return [self.languages[code] for code in codes]
+
     @property
     def template_catalog(self) -> Path:
         """The ``.pot`` file extracted from the templates."""
