@@ -13,7 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .build import build, merge, plan, shard
+from .build import Job, build, merge, plan, run_job, shard
 from .catalogs import catalog_stats, read_catalog, read_template
 from .checks import ERROR, check_catalog
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
@@ -23,7 +23,6 @@ from .gate import Policy, load_policy
 from .languages import add_language_entry
 from .merge import init_catalog, update_catalog, write_catalog
 from .project import Project, load_project
-from .render import render_pdf
 
 COMMANDS = ("build", "extract", "update", "init", "stats", "check", "preview", "merge", "serve")
 
@@ -356,7 +355,6 @@ def cmd_check(project: Project, args) -> int:
 def cmd_preview(project: Project, args) -> int:
     [language] = _languages(project, [args.code], sources_too=True)
     out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    from .build import Job, run_job
     for handout in project.handouts.values():
         job = Job(handout, language, EDITIONS["standard"], PAPERS["letter"], incomplete=True)
         record = run_job(job, out_dir)

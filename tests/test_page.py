@@ -8,8 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest

@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from handouts import build, load_project
+from handouts import build
 from handouts.build import plan
 from handouts.editions import EDITIONS, PAPERS, PrintShop
 

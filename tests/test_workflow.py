@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 
 from handouts import build, load_project
 from handouts.build import plan

@@ -1,0 +1,130 @@
+"""The words of a handout in one language: what each message renders as.
+
+Translations come from the language's catalog, compiled in memory, and are made
+safe to render (markup sanitised, stray ``%`` escaped). Two variants serve the
+editions and the translators: the bilingual edition follows each message with
+its English; previews of unfinished catalogs mark what is not translated yet.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+
+from markupsafe import Markup
+
+from .catalogs import compile_translations, read_catalog_once
+from .languages import Language
+from .markup import safe_translation
+
+
+def load_translations(language: Language, highlight: bool = False,
+                      bilingual: bool = False) -> gettext.NullTranslations:
+    """The language's compiled catalog, or no translation for the source language.
+
+    With ``highlight``, for previews of unfinished catalogs, untranslated
+    messages show their English and fuzzy ones their guess, each marked. With
+    ``bilingual``, each message is followed by its English.
+    """
+    if language.catalog is None:
+        translations = SafeTranslations(gettext.NullTranslations())
+    else:
+        catalog = read_catalog_once(language.catalog, language.locale)
+        translations = (HighlightingTranslations(catalog) if highlight
+                        else SafeTranslations(compile_translations(catalog)))
+    return BilingualTranslations(translations) if bilingual else translations
+
+
+class BilingualTranslations(gettext.NullTranslations):
+    """Each translation followed by its English, for the bilingual edition.
+
+    The English goes in ``<span class="source" lang="en">``, which the layout
+    sets as a block of its own and the ``primary`` filter removes where only one
+    language belongs (the PDF title, the running footer).
+    """
+
+    def __init__(self, translations: gettext.NullTranslations):
+        super().__init__()
+        self.translations = translations
+
+    @staticmethod
+    def _pair(translated: str, english: str) -> str:
+        english = safe_translation(english, english)
+        return f'{translated}<span class="source" lang="en" dir="ltr">{english}</span>'
+
+    def gettext(self, message):
+        return self._pair(self.translations.gettext(message), message)
+
+    def ngettext(self, singular, plural, n):
+        return self._pair(self.translations.ngettext(singular, plural, n),
+                          singular if n == 1 else plural)
+
+    def pgettext(self, context, message):
+        return self._pair(self.translations.pgettext(context, message), message)
+
+    def npgettext(self, context, singular, plural, n):
+        return self._pair(self.translations.npgettext(context, singular, plural, n),
+                          singular if n == 1 else plural)
+
+
+_SOURCE_SPAN = re.compile(r'<span class="source" lang="en" dir="ltr">.*?</span>', re.DOTALL)
+
+
+def primary(text) -> Markup:
+    """Text without the English that the bilingual edition adds to each message."""
+    return Markup(_SOURCE_SPAN.sub("", str(text)))
+
+
+class SafeTranslations(gettext.NullTranslations):
+    """Translations whose text is made safe to render (see ``markup.safe_translation``)."""
+
+    def __init__(self, translations: gettext.NullTranslations):
+        super().__init__()
+        self.translations = translations
+
+    def gettext(self, message):
+        return safe_translation(message, self.translations.gettext(message))
+
+    def ngettext(self, singular, plural, n):
+        return safe_translation(f"{singular} {plural}", self.translations.ngettext(singular, plural, n))
+
+    def pgettext(self, context, message):
+        return safe_translation(message, self.translations.pgettext(context, message))
+
+    def npgettext(self, context, singular, plural, n):
+        return safe_translation(f"{singular} {plural}",
+                                self.translations.npgettext(context, singular, plural, n))
+
+
+class HighlightingTranslations(gettext.NullTranslations):
+    """Translations that mark what is not ready: for translators' previews only."""
+
+    def __init__(self, catalog):
+        super().__init__()
+        self.catalog = catalog
+
+    def _lookup(self, msgid, context=None, plural=None, n=1):
+        english = plural if (plural and n != 1) else msgid
+        message = self.catalog.get(msgid, context=context)
+        if message is None or not message.string or not (
+                message.string[0] if isinstance(message.string, tuple) else message.string):
+            return f'<mark class="untranslated">{safe_translation(english, english)}</mark>'
+        string = message.string
+        if isinstance(string, tuple):
+            string = string[self.catalog.plural_func(n)] or string[0]
+        string = safe_translation(plural or msgid, string)
+        if message.fuzzy:
+            return f'<mark class="fuzzy">{string}</mark>'
+        return string
+
+    def gettext(self, message):
+        return self._lookup(message)
+
+    def ngettext(self, singular, plural, n):
+        return self._lookup(singular, plural=plural, n=n)
+
+    def pgettext(self, context, message):
+        return self._lookup(message, context=context)
+
+    def npgettext(self, context, singular, plural, n):
+        return self._lookup(singular, context=context, plural=plural, n=n)
