@@ -294,7 +294,3 @@ def _raw_headers(text: str) -> dict[str, str]:
 def _nplurals(header: str) -> int | None:
     match = re.search(r"nplurals\s*=\s*(\d+)", header)
     return int(match[1]) if match else None
-
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity == ERROR for f in findings)
