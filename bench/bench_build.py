@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from handouts import load_project  # noqa: E402
-from handouts.build import plan  # noqa: E402
+from handouts.jobs import plan  # noqa: E402
 from handouts.render import render_html, stylesheets_for  # noqa: E402
 
 PYTHON = sys.executable

@@ -8,7 +8,8 @@ The public surface:
 
 - :func:`load_project` reads the handouts, languages and shared facts.
 - :func:`render_pdf` renders one handout in one language, edition and paper.
-- :func:`build` renders every job into an output folder with the page and manifest.
+- :func:`plan` lists the jobs (handout, language, edition, paper) of a build.
+- :func:`build` renders jobs into an output folder with the page and manifest.
 """
 
 __version__ = "0.1.0"
@@ -17,14 +18,17 @@ from .errors import HandoutsError
 from .project import Project, load_project
 from .render import RenderedPDF, render_html, render_pdf
 from .build import BuildReport, build
+from .jobs import Job, plan
 
 __all__ = [
     "BuildReport",
     "HandoutsError",
+    "Job",
     "Project",
     "RenderedPDF",
     "build",
     "load_project",
+    "plan",
     "render_html",
     "render_pdf",
 ]

@@ -1,139 +1,118 @@
-"""Gettext catalogs as plain data: read a PO file, count it, compile it.
+"""Gettext catalogs as plain data: read a PO file once, count it, compile it.
 
-Compiled translations are made in memory from the PO file at build time, so a
-PDF always matches the catalog beside it and no ``.mo`` file can go stale.
-Fuzzy entries are never compiled: a guess must not reach a printed handout.
+``read_catalog`` gives a :class:`TranslationCatalog`: the file's validated
+text, Babel's catalog of its messages, its headers as written, and one set of
+counts (with the one percent translated that the gate, ``stats``, the page and
+the manifest all show). Compiled translations are made in memory from it at
+build time, so a PDF always matches the catalog beside it and no ``.mo`` file
+can go stale. Fuzzy entries are never compiled: a guess must not reach a
+printed handout.
 """
 
 from __future__ import annotations
 
-import functools
 import gettext
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
 from .errors import HandoutsError
+from .po_syntax import po_syntax_errors
+
+PO_FIX = "correct the entry at that line (Poedit or msgfmt -c shows it too)"
 
 
 @dataclass(frozen=True)
 class CatalogStats:
-    """Message counts as ``msgfmt --statistics`` gives them, plus obsolete ones."""
+    """Message counts as ``msgfmt --statistics`` gives them, plus obsolete ones,
+    messages of the template the catalog lacks, and the percent translated."""
 
     translated: int
     fuzzy: int
     untranslated: int
     obsolete: int
+    missing: int = 0  # messages of the template that the catalog does not have yet
+    # Messages of the template (or, without one, of the catalog) that are
+    # translated and not fuzzy, 0 to 100, one decimal.
+    percent: float = 0.0
 
     @property
     def total(self) -> int:
         return self.translated + self.fuzzy + self.untranslated
 
+
+@dataclass(frozen=True, eq=False)
+class TranslationCatalog:
+    """One PO file, read and validated: everything the checks, the gate and the
+    render need of it, so that a build reads each catalog once."""
+
+    path: Path
+    text: str  # the file as UTF-8 text, known to be valid PO syntax
+    messages: Catalog  # Babel's catalog of its messages
+    headers: dict[str, str]  # the header entry's fields as written (Babel drops some)
+    stats: CatalogStats
+
     @property
     def percent(self) -> float:
-        """Share of messages translated and not fuzzy, 0 to 100, one decimal."""
-        return round(100 * self.translated / self.total, 1) if self.total else 100.0
+        return self.stats.percent
 
 
-# One line of a PO file: a comment, a keyword with its string, or a string that
-# continues the one before. Babel's parser is lenient; this catches what it lets by.
-_PO_LINE = re.compile(r"""
-    \s* (?: \#.* | (?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) \s+ (?P<keyed>.*) | (?P<cont>".*) )? \s*$
-""", re.VERBOSE)
-_PO_STRING = re.compile(r'"(?:[^"\\]|\\[abfnrtv"\\?]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"\s*$')
+class UnreadableCatalog(HandoutsError):
+    """A catalog that is not a UTF-8 PO file: ``check`` names the check that says so."""
+
+    def __init__(self, check: str, message: str, *, path: Path, line: int | None, fix: str):
+        self.check = check
+        super().__init__(message, path=path, line=line, fix=fix)
 
 
-def po_lines(text: str) -> list[str]:
-    """The lines of a PO file as gettext counts them: split at "\n" only (a form feed or
-    a Unicode line separator inside a string is text, not a new line)."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
+def first_form(string) -> str:
+    """A message's translation, or the first form of a plural one (as msgfmt counts)."""
+    if isinstance(string, (tuple, list)):
+        return string[0] if string else ""
+    return string or ""
 
 
-def po_syntax_errors(text: str) -> list[tuple[int, str]]:
-    """(line, problem) for each line that is not valid PO syntax, and each duplicate message."""
-    errors = []
-    for number, line in enumerate(po_lines(text), start=1):
-        match = _PO_LINE.fullmatch(line)
-        if match is None:
-            errors.append((number, f"not a PO keyword, string or comment: {line.strip()[:40]!r}"))
-            continue
-        string = match.group("keyed") or match.group("cont")
-        if string is not None and not _PO_STRING.match(string.strip()):
-            errors.append((number, "the string is not closed, or has a bad escape"))
-    if not errors:
-        errors.extend(_duplicate_messages(text))
-    return errors
+def is_translated(message: Message) -> bool:
+    """Translated and not fuzzy: what a build publishes."""
+    return bool(first_form(message.string)) and not message.fuzzy
 
 
-def _duplicate_messages(text: str) -> list[tuple[int, str]]:
-    """Messages defined twice (same context and msgid), which Babel would silently merge."""
-    seen: dict[tuple, int] = {}
-    errors = []
-    context = None
-    key_line = None
-    parts: list[str] = []
-    collecting = None
+def read_catalog(path: Path, locale: str | None = None,
+                 template: TranslationCatalog | None = None) -> TranslationCatalog:
+    """Read and validate the PO file at ``path``, with a clear error naming the file and line.
 
-    def finish():
-        nonlocal context
-        if collecting == "msgid" and key_line is not None:
-            key = (context, "".join(parts))
-            if key[1] and key in seen:
-                errors.append((key_line, f"duplicate message (first defined at line {seen[key]})"))
-            seen.setdefault(key, key_line)
-            context = None
-
-    for number, line in enumerate(po_lines(text), start=1):
-        stripped = line.strip()
-        if stripped.startswith('"') and collecting in ("msgctxt", "msgid"):
-            parts.append(stripped[1:-1])
-            continue
-        keyword, _, rest = stripped.partition(" ")
-        if keyword == "msgctxt":
-            finish()
-            collecting, parts, context = "msgctxt", [rest.strip()[1:-1]], None
-        elif keyword == "msgid":
-            if collecting == "msgctxt":
-                context = "".join(parts)
-            else:
-                finish()
-            collecting, parts, key_line = "msgid", [rest.strip()[1:-1]], number
-        elif keyword.startswith("msgid_plural") or keyword.startswith("msgstr"):
-            finish()
-            collecting = None
-    finish()
-    return errors
-
-
-def read_catalog(path: Path, locale: str | None = None) -> Catalog:
-    """Parse a PO file, with a clear error naming the file and line."""
+    ``template`` is the ``.pot`` the percent translated is counted against.
+    """
+    data = _read_file(path)
     try:
-        data = path.read_bytes()
-        errors = po_syntax_errors(data.decode("utf-8"))
-        if errors:
-            line, problem = errors[0]
-            raise HandoutsError(f"not a valid PO file: {problem}", path=path, line=line,
-                                fix="correct the entry at that line (Poedit or msgfmt -c shows it too)")
-        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
-    except FileNotFoundError:
-        raise HandoutsError("the catalog does not exist", path=path,
-                            fix="create it with: python build_pdfs.py init LANG") from None
-    except PoFileError as error:
-        raise HandoutsError(f"not a valid PO file: {error}", path=path,
-                            line=getattr(error, "lineno", None),
-                            fix="correct the entry at that line (Poedit or msgfmt -c shows it too)") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise HandoutsError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=path,
-                            fix="save the file as UTF-8 and set "
-                                '"Content-Type: text/plain; charset=UTF-8" in its header') from None
+        raise UnreadableCatalog(
+            "encoding", f"not UTF-8 text (byte 0x{data[error.start]:02x} is not UTF-8)",
+            path=path, line=data.count(b"\n", 0, error.start) + 1,
+            fix='save the file as UTF-8 and set "Content-Type: text/plain; charset=UTF-8" '
+                "in its header") from None
+    errors = po_syntax_errors(text)
+    if errors:
+        line, problem = errors[0]
+        raise UnreadableCatalog("po-syntax", f"not a valid PO file: {problem}",
+                                path=path, line=line, fix=PO_FIX)
+    try:
+        messages = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+    except PoFileError as error:
+        raise UnreadableCatalog("po-syntax", f"not a valid PO file: {error}", path=path,
+                                line=getattr(error, "lineno", None), fix=PO_FIX) from None
+    return TranslationCatalog(path=path, text=text, messages=messages,
+                              headers=raw_headers(text),
+                              stats=catalog_stats(messages, template and template.messages))
 
 
-def read_template(path: Path) -> Catalog | None:
+def read_template(path: Path) -> TranslationCatalog | None:
     """The ``.pot`` file, or None where there is none to compare with."""
     try:
         return read_catalog(path)
@@ -141,46 +120,76 @@ def read_template(path: Path) -> Catalog | None:
         return None
 
 
-def read_catalog_once(path: Path, locale: str | None = None) -> Catalog:
-    """``read_catalog``, remembered per process for as long as the file is unchanged.
-
-    A worker renders one language in several papers and editions; this reads
-    its catalog once. The key holds the file's size and modification time, so an
-    edited catalog is read again. The catalog returned must not be modified.
-    """
-    stat = path.stat()
-    return _read_catalog_cached(path, stat.st_size, stat.st_mtime_ns, locale)
-
-
-@functools.lru_cache(maxsize=32)
-def _read_catalog_cached(path: Path, size: int, mtime_ns: int, locale: str | None) -> Catalog:
-    return read_catalog(path, locale)
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise HandoutsError("the catalog does not exist", path=path,
+                            fix="create it with: python build_pdfs.py init LANG") from None
+    except IsADirectoryError:
+        raise HandoutsError("this is a folder, not a PO file", path=path,
+                            fix="give the path of a .po file") from None
+    except OSError as error:
+        raise HandoutsError(f"cannot read the catalog: {error.strerror}", path=path,
+                            fix="make the file readable") from None
 
 
-def catalog_stats(catalog: Catalog) -> CatalogStats:
+def catalog_stats(messages: Catalog, template: Catalog | None = None) -> CatalogStats:
     """Count messages as GNU ``msgfmt --statistics`` does (header excluded).
 
     Like msgfmt, a message counts by its first form: empty is untranslated
     (fuzzy or not), otherwise fuzzy or translated. A plural message with some
-    forms empty is a ``plural-forms`` check error, so it still cannot be published.
+    forms empty is a ``plural-forms`` check error, so it still cannot be
+    published. The percent counts against ``template`` where there is one, so
+    that a catalog lacking messages of the template is not 100% translated.
     """
     translated = fuzzy = untranslated = 0
-    for message in catalog:
+    for message in messages:
         if not message.id:
             continue
-        first = message.string[0] if isinstance(message.string, (tuple, list)) else message.string
-        if not first:
+        if not first_form(message.string):
             untranslated += 1
         elif message.fuzzy:
             fuzzy += 1
         else:
             translated += 1
-    return CatalogStats(translated, fuzzy, untranslated, len(catalog.obsolete))
+    missing = 0
+    if template is not None:
+        wanted = [m for m in template if m.id]
+        done = 0
+        for wanted_message in wanted:
+            message = messages.get(wanted_message.id, context=wanted_message.context)
+            if message is None:
+                missing += 1
+            elif is_translated(message):
+                done += 1
+        share = (done, len(wanted))
+    else:
+        share = (translated, translated + fuzzy + untranslated)
+    percent = round(100 * share[0] / share[1], 1) if share[1] else 0.0
+    return CatalogStats(translated, fuzzy, untranslated, len(messages.obsolete), missing, percent)
 
 
-def compile_translations(catalog: Catalog) -> gettext.GNUTranslations:
+def compile_translations(catalog: TranslationCatalog) -> gettext.GNUTranslations:
     """Compile a catalog to translations in memory, leaving fuzzy entries out."""
     buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
+    write_mo(buffer, catalog.messages, use_fuzzy=False)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+def header_line(text: str) -> int:
+    """The line of the header entry's ``msgid ""``."""
+    match = re.search(r'^msgid ""', text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def raw_headers(text: str) -> dict[str, str]:
+    """The header entry's fields, read from the PO text itself."""
+    match = re.search(r'^msgid ""\s*\nmsgstr ((?:"(?:[^"\\]|\\.)*"\s*\n?)+)', text, re.MULTILINE)
+    if not match:
+        return {}
+    value = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', match[1]))
+    value = value.replace("\\n", "\n").replace('\\"', '"')
+    fields = (line.partition(":") for line in value.split("\n") if ":" in line)
+    return {name.strip(): content.strip() for name, _, content in fields}

@@ -1,4 +1,4 @@
-"""The command line: a thin layer over the library.
+"""The command line: an argparse tree over the commands in commands.py.
 
 ``python build_pdfs.py`` builds every handout in every language into ``dist/``;
 the other commands are the translators' workflow (docs/translating.md).
@@ -7,24 +7,14 @@ the other commands are the translators' workflow (docs/translating.md).
 from __future__ import annotations
 
 import argparse
-import ctypes.util
-import json
 import signal
 import sys
 from pathlib import Path
 
-from .build import Job, build, merge, plan, run_job, shard
-from .catalogs import catalog_stats, read_catalog, read_template
-from .checks import ERROR, check_catalog
-from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
+from .commands import COMMANDS
+from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS
 from .errors import HandoutsError
-from .extract import extract_messages, write_template
-from .gate import Policy, load_policy
-from .languages import add_language_entry
-from .merge import init_catalog, update_catalog, write_catalog
-from .project import Project, load_project
-
-COMMANDS = ("build", "extract", "update", "init", "stats", "check", "preview", "merge", "serve")
+from .project import load_project
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -154,13 +144,11 @@ def _gate_options(cmd) -> None:
 def main(argv: list[str] | None = None) -> int:
     # SIGTERM stops a build as Ctrl-C does: temporary files are removed on the way out.
     signal.signal(signal.SIGTERM, _stop)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(arg in COMMANDS for arg in argv) and not {"-h", "--help"} & set(argv):
-        argv.insert(_first_option_after_root(argv), "build")
-    args = make_parser().parse_args(argv)
+    args = make_parser().parse_args(with_default_command(
+        list(sys.argv[1:] if argv is None else argv)))
     try:
         project = load_project(args.root)
-        return COMMAND_FUNCTIONS[args.command](project, args)
+        return COMMANDS[args.command](project, args)
     except HandoutsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -173,223 +161,24 @@ def _stop(signum, frame):
     raise KeyboardInterrupt
 
 
-def _first_option_after_root(argv: list[str]) -> int:
-    # "--root DIR" belongs before the command; everything else after it.
-    if argv[:1] == ["--root"]:
-        return 2
-    if argv[:1] and argv[0].startswith("--root="):
-        return 1
-    return 0
+def with_default_command(argv: list[str]) -> list[str]:
+    """``argv`` with "build" inserted where the command goes, if none is given.
 
-
-def _policy(project: Project, args) -> Policy:
-    policy = load_policy(project.root / "pyproject.toml")
-    if args.min_translated is not None:
-        policy = Policy(min_translated=args.min_translated, publish_fuzzy=policy.publish_fuzzy)
-    return policy
-
-
-def cmd_build(project: Project, args) -> int:
-    out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    print_shop = None
-    if args.bleed or args.crop_marks:
-        print_shop = PrintShop(bleed_mm=args.bleed or 3.0, crop_marks=args.crop_marks)
-    jobs = plan(project, args.languages, args.papers or DEFAULT_PAPERS,
-                args.editions or DEFAULT_EDITIONS, print_shop)
-    if args.shard:
-        index, _, count = args.shard.partition("/")
-        if not (index.isdigit() and count.isdigit()):
-            raise HandoutsError(f"--shard {args.shard}: write it as K/N, such as 2/4")
-        jobs = shard(jobs, int(index), int(count))
-
-    progress = Progress(len(jobs), sys.stdout)
-
-    def waiting():
-        print(f"waiting: another build is writing into {out_dir}", file=sys.stderr, flush=True)
-
-    warning = subsetting_warning()
-    if warning:
-        print(f"warning: {warning}", file=sys.stderr)
-    report = build(project, out_dir, jobs, policy=_policy(project, args),
-                   allow_incomplete=args.allow_incomplete, progress=progress,
-                   wait=args.wait, on_wait=waiting, workers=args.workers, force=args.force)
-    progress.close()
-    for verdict in report.skipped:
-        print(f"skipped  {verdict.language.code}: {verdict.reason}")
-    for failure in report.failed:
-        print(f"\nfailed: {failure.job}\n{failure.reason}", file=sys.stderr)
-    for error in report.errors:
-        print(f"\nfailed: {error}", file=sys.stderr)
-    print(f"{len(report.built)} built, {len(report.unchanged)} unchanged, "
-          f"{len(report.skipped)} language(s) skipped, {len(report.failed)} failed "
-          f"in {report.seconds:.1f} s; page and manifest in {out_dir}")
-    return 0 if report.ok else 1
-
-
-class Progress:
-    """A progress bar on a terminal; one plain line per job elsewhere (logs, CI)."""
-
-    def __init__(self, total: int, stream):
-        self.total, self.done, self.stream = total, 0, stream
-        self.bar = stream.isatty()
-
-    def __call__(self, job, what: str) -> None:
-        self.done += 1
-        if not self.bar:
-            print(f"{what:>9}  {job.path}", file=self.stream, flush=True)
-            return
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  {what} {job}"
-        self.stream.write("\r" + line[:100].ljust(100))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.bar and self.done:
-            self.stream.write("\n")
-
-
-def subsetting_warning(library: str = "harfbuzz-subset") -> str | None:
-    """Why a build would be slow: WeasyPrint subsets fonts with HarfBuzz when it can."""
-    if ctypes.util.find_library(library):
-        return None
-    return (f"lib{library} is not installed, so fonts are subset with fontTools, about 40 "
-            f"times slower for Chinese, Japanese and Korean; install it: "
-            f"apt-get install lib{library}0")
-
-
-def cmd_merge(project: Project, args) -> int:
-    out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    records = merge(project, args.shards, out_dir)
-    print(f"{len(records)} files from {len(args.shards)} shards; page and manifest in {out_dir}")
-    return 0
-
-
-def cmd_serve(project: Project, args) -> int:
-    from .serve import make_server
-
-    folder = args.dir if args.dir.is_absolute() else Path.cwd() / args.dir
-    if not (folder / "index.html").is_file():
-        raise HandoutsError("no index.html here: nothing has been built", path=folder,
-                            fix="run: make pdfs (or build_pdfs.py) first")
-    server = make_server(folder, args.port)
-    host, port = server.server_address[:2]
-    print(f"serving {folder} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-    return 0
-
-
-def cmd_extract(project: Project, args) -> int:
-    catalog = extract_messages(project.templates_dir, project.organisation)
-    write_template(catalog, project.template_catalog)
-    print(f"{project.template_catalog}: {len(catalog)} messages")
-    return 0
-
-
-def cmd_update(project: Project, args) -> int:
-    template = read_catalog(project.template_catalog)
-    for language in _languages(project, args.languages):
-        old = read_catalog(language.catalog, language.locale)
-        new = update_catalog(old, template)
-        write_catalog(new, language.catalog, language.plural_forms)
-        before, after = catalog_stats(old), catalog_stats(new)
-        added = sum(1 for m in new if m.id and m.id not in old and not m.fuzzy)
-        print(f"{language.code}: {language.catalog.relative_to(project.root)}: "
-              f"{added} new, {after.fuzzy - before.fuzzy:+d} fuzzy, "
-              f"{after.obsolete - before.obsolete:+d} obsolete; {after.percent:g}% translated")
-    return 0
-
-
-def cmd_init(project: Project, args) -> int:
-    language = add_language_entry(
-        project.locales_dir / "languages.toml", args.code, script=args.script, name=args.name,
-        english_name=args.english_name, direction=args.direction,
-        plural_forms=args.plural_forms, locales_dir=project.locales_dir)
-    template = read_catalog(project.template_catalog)
-    write_catalog(init_catalog(template, language), language.catalog, language.plural_forms)
-    print(f"{language.code} ({language.english_name}): created "
-          f"{language.catalog.relative_to(project.root)} with {len(template)} messages, "
-          "and added it to locales/languages.toml as a draft")
-    return 0
-
-
-def cmd_stats(project: Project, args) -> int:
-    rows = []
-    for label, path, locale, _ in _catalog_arguments(project, args.catalogs):
-        stats = catalog_stats(read_catalog(path, locale))
-        rows.append({"language": label, "catalog": str(path), "translated": stats.translated,
-                     "fuzzy": stats.fuzzy, "untranslated": stats.untranslated,
-                     "obsolete": stats.obsolete, "percent": stats.percent})
-    if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    header = ("language", "translated", "fuzzy", "untranslated", "obsolete", "percent")
-    widths = [max(len(header[0]), *(len(r["language"]) for r in rows)), 10, 5, 12, 8, 7]
-    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))
-    for r in rows:
-        cells = [r["language"], r["translated"], r["fuzzy"], r["untranslated"], r["obsolete"],
-                 f'{r["percent"]:.1f}%']
-        print("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                        for i, (c, w) in enumerate(zip(cells, widths))))
-    return 0
-
-
-def cmd_check(project: Project, args) -> int:
-    template = read_template(project.template_catalog)
-    findings = []
-    for _, path, locale, plural_forms in _catalog_arguments(project, args.catalogs):
-        findings.extend(check_catalog(path, locale, plural_forms, template))
-    errors = sum(1 for f in findings if f.severity == ERROR)
-    if args.json:
-        print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
-    else:
-        for finding in findings:
-            print(finding)
-        print(f"{errors} error(s), {len(findings) - errors} warning(s)")
-    return 1 if errors else 0
-
-
-def cmd_preview(project: Project, args) -> int:
-    [language] = _languages(project, [args.code], sources_too=True)
-    out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    for handout in project.handouts.values():
-        job = Job(handout, language, EDITIONS["standard"], PAPERS["letter"], incomplete=True)
-        record = run_job(job, out_dir)
-        print(f"{out_dir / record.path}  ({record.pages} pages, {record.translated:g}% translated)")
-    return 0
-
-
-def _languages(project: Project, codes, sources_too: bool = False):
-    """The project's translated languages for ``codes`` (default: all), checked."""
-    codes = list(codes) or [c for c, lang in project.languages.items() if not lang.is_source]
-    languages = project.languages_for(codes)
-    if not sources_too and any(lang.is_source for lang in languages):
-        raise HandoutsError("the source language has no catalog to work on")
-    return languages
-
-
-def _catalog_arguments(project: Project, arguments):
-    """(label, path, locale, plural_forms) for each code or PO file given."""
-    result = []
-    for argument in arguments or [c for c, lang in project.languages.items() if not lang.is_source]:
-        if argument in project.languages:
-            [language] = _languages(project, [argument])
-            result.append((language.code, language.catalog, language.locale, language.plural_forms))
-        elif Path(argument).suffix in (".po", ".pot") or Path(argument).is_file():
-            path = Path(argument)
-            if not path.is_file():
-                raise HandoutsError("no such file", path=path)
-            result.append((str(path), path, None, None))
+    Only the first word after the options that come before a command (--root
+    DIR, --help) can be the command: a later word may be an option's value,
+    such as the folder of ``--out serve``.
+    """
+    position = 0
+    while position < len(argv):
+        word = argv[position]
+        if word == "--root":
+            position += 2
+        elif word.startswith("--root=") or word in ("-h", "--help"):
+            position += 1
         else:
-            _languages(project, [argument])  # raises the unknown-code error
-    return result
-
-
-COMMAND_FUNCTIONS = {
-    "build": cmd_build, "extract": cmd_extract, "update": cmd_update, "init": cmd_init,
-    "stats": cmd_stats, "check": cmd_check, "preview": cmd_preview, "merge": cmd_merge,
-    "serve": cmd_serve,
-}
+            break
+    if {"-h", "--help"} & set(argv[:position]):
+        return argv
+    if position < len(argv) and argv[position] in COMMANDS:
+        return argv
+    return argv[:position] + ["build"] + argv[position:]

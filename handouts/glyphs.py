@@ -13,10 +13,10 @@ import logging
 import unicodedata
 from pathlib import Path
 
-from .catalogs import po_lines
+from .po_syntax import po_lines
 from .errors import HandoutsError
 from .languages import Language
-from .scripts import SCRIPTS
+from .writing_systems import SCRIPTS
 
 _NOTDEF_WARNING = ".notdef glyph rendered"
 
@@ -60,7 +60,7 @@ class MissingGlyphsError(HandoutsError):
             f"the PDF would show empty boxes (fonts tried: {stack}, then every installed font)",
             path=path, line=line,
             fix=f"{_remedy(characters)}, and add its family to the '{language.script}' stack in "
-                "handouts/scripts.py; or, if the character is a typing mistake, correct the text")
+                "handouts/writing_systems.py; or, if the character is a typing mistake, correct the text")
 
 
 def describe(character: str) -> str:

@@ -9,7 +9,6 @@ qualified medical translator has reviewed it, and then names who and when.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ class Language:
     name: str  # the language's own name, as a language menu shows it
     english_name: str
     direction: str  # "ltr" or "rtl"
-    script: str  # ISO 15924 code, which picks the fonts (see scripts.py)
+    script: str  # ISO 15924 code, which picks the fonts (see writing_systems.py)
     review: Review
     catalog: Path | None  # the PO file; None for the source language
     plural_forms: str | None = None  # Plural-Forms header, for locales CLDR lacks
@@ -81,6 +80,7 @@ def load_languages(path: Path, locales_dir: Path | None = None) -> dict[str, Lan
                             fix="correct the syntax at that line") from None
     languages = {}
     for code, table in tables.items():
+        require_language_tag(code, path=path, line=_table_line(text, code))
         if not isinstance(table, dict):
             raise HandoutsError(f"'{code}' must be a table such as [{code}]",
                                 path=path, line=_table_line(text, code))
@@ -95,6 +95,10 @@ def load_languages(path: Path, locales_dir: Path | None = None) -> dict[str, Lan
 
 def _language(code: str, table: dict, path: Path, line: int | None, locales_dir: Path) -> Language:
     locale_id = table.get("locale", code.replace("-", "_"))
+    if not (isinstance(locale_id, str) and re.fullmatch(r"[a-z]{2,3}(?:_[A-Za-z0-9]+)*", locale_id, re.ASCII)):
+        raise HandoutsError(f"[{code}] locale {locale_id!r} is not a locale identifier",
+                            path=path, line=line,
+                            fix='write it as Babel does, such as locale = "pt_BR" or "zh_Hant"')
     try:
         cldr = Locale.parse(locale_id)
     except (UnknownLocaleError, ValueError):
@@ -161,10 +165,15 @@ def add_language_entry(path: Path, code: str, *, script: str | None = None,
     """Add a draft language to ``languages.toml`` and return it.
 
     Its script defaults to CLDR's likely script; a language CLDR lacks must be
-    given its name, English name, direction and plural forms.
+    given its name, English name, direction and plural forms. The file keeps
+    its comments and layout (tomlkit) and is replaced atomically.
     """
-    from .scripts import SCRIPTS  # scripts is data about fonts; keep languages free of it
+    import tomlkit
 
+    from .output import write_atomic
+    from .writing_systems import SCRIPTS  # data about fonts; keep languages free of it
+
+    require_language_tag(code)
     locales_dir = locales_dir or path.parent
     existing = load_languages(path, locales_dir)
     if code in existing:
@@ -178,7 +187,7 @@ def add_language_entry(path: Path, code: str, *, script: str | None = None,
                             fix="give it: --script Latn (an ISO 15924 code)")
     if script not in SCRIPTS:
         raise HandoutsError(f"no fonts are declared for the script {script}",
-                            path=Path("handouts/scripts.py"),
+                            path=Path("handouts/writing_systems.py"),
                             fix=f"add a Script('{script}', (font families…), 'debian-package') entry")
     table = {"script": script}
     for key, value in (("name", name), ("english_name", english_name),
@@ -187,11 +196,31 @@ def add_language_entry(path: Path, code: str, *, script: str | None = None,
             table[key] = value
     table["review"] = "draft"
     language = _language(code, table, path, None, locales_dir)  # validates before writing
-    lines = [f"\n[{code}]"] + [f"{key} = {json.dumps(value, ensure_ascii=False)}"
-                               for key, value in table.items()]
-    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines) + "\n"
-    path.write_text(text, encoding="utf-8")
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    entry = tomlkit.table()
+    for key, value in table.items():
+        entry[key] = value
+    document[code] = entry
+    write_atomic(path, tomlkit.dumps(document).encode("utf-8"))
     return language
+
+
+# BCP 47 language tags as this project uses them: a language subtag, then
+# optional script, region and variant subtags (RFC 5646, section 2.1). They
+# name files and folders, so nothing else may pass.
+_LANGUAGE_TAG = re.compile(
+    r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*",
+    re.ASCII)
+
+
+def require_language_tag(code: str, *, path: Path | None = None, line: int | None = None) -> None:
+    """Stop unless ``code`` is a BCP 47 language tag such as es, zh-Hant or pt-BR."""
+    if not _LANGUAGE_TAG.fullmatch(code):
+        shown = code if len(code) <= 40 and code.isprintable() else repr(code[:40])
+        raise HandoutsError(
+            f"{shown!s} is not a BCP 47 language tag", path=path, line=line,
+            fix="use a tag such as es, zh-Hant or pt-BR: a language code, then optionally "
+                "a script (Hant) and a region (BR), joined by hyphens")
 
 
 def _likely_script(locale_id: str) -> str | None:

@@ -23,19 +23,21 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
 
+from .catalogs import TranslationCatalog
 from .editions import Edition, Paper, PrintShop
 from .errors import HandoutsError
 from .glyphs import MissingGlyphsError, missing_glyphs
 from .languages import Language
 from .project import Handout
-from .scripts import SCRIPTS, require_fonts, stylesheet_for
+from .fonts import require_fonts
+from .writing_systems import SCRIPTS, stylesheet_for
+from .markup import PAGE, PAGES
 from .translations import load_translations, primary
 
-# Stand-ins for the page counters inside the translated "Page X of Y", which
-# css_counter_string turns into CSS counter() calls. Private-use characters
-# never occur in real text.
-PAGE = "\ue000"
-PAGES = "\ue001"
+# PAGE and PAGES (markup.py) stand for the page counters inside the translated
+# "Page X of Y", which css_counter_string turns into CSS counter() calls. The
+# sanitiser removes them from translations and the private-use check refuses
+# them, so only the template puts them there.
 
 # CLDR numbering systems: the CSS counter style that writes page numbers in
 # them, and their digits, so that dates use the same digits as page numbers.
@@ -105,13 +107,14 @@ def make_environment(handout: Handout, language: Language,
 
 
 def render_html(handout: Handout, language: Language, edition: Edition, paper: Paper,
-                incomplete: bool = False) -> str:
+                incomplete: bool = False, catalog: TranslationCatalog | None = None) -> str:
     """The handout as an HTML document in ``language``.
 
     ``incomplete`` marks a catalog below the publication gate: what is not
     translated is highlighted, and every page says the translation is incomplete.
     """
-    translations = load_translations(language, highlight=incomplete, bilingual=edition.bilingual)
+    translations = load_translations(language, catalog, highlight=incomplete,
+                                     bilingual=edition.bilingual)
     env = make_environment(handout, language, translations)
     try:
         template = env.get_template(handout.template)
@@ -175,8 +178,10 @@ def stylesheets_for(handout: Handout, language: Language, edition: Edition, pape
 
 
 def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Paper,
-               print_shop: PrintShop | None = None, incomplete: bool = False) -> RenderedPDF:
-    """Render the handout to a tagged PDF/UA-1 (``incomplete``: see ``render_html``).
+               print_shop: PrintShop | None = None, incomplete: bool = False,
+               catalog: TranslationCatalog | None = None) -> RenderedPDF:
+    """Render the handout to a tagged PDF/UA-1 (``incomplete``: see ``render_html``;
+    ``catalog``: the language's catalog, if it has been read already).
 
     Nothing in it depends on the clock or the machine: its dates come from the
     revision date and its identifier from the job, so the same inputs give the
@@ -190,7 +195,7 @@ def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Pa
 
     require_fonts(SCRIPTS[language.script])
 
-    html = render_html(handout, language, edition, paper, incomplete)
+    html = render_html(handout, language, edition, paper, incomplete, catalog)
     fetcher = ProjectFetcher(handout.templates_dir)
     base_url = (handout.templates_dir / handout.slug).as_uri() + "/"
     stylesheets = [_parsed_css(css, handout.templates_dir)

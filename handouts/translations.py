@@ -13,23 +13,23 @@ import re
 
 from markupsafe import Markup
 
-from .catalogs import compile_translations, read_catalog_once
+from .catalogs import TranslationCatalog, compile_translations, first_form, read_catalog
 from .languages import Language
 from .markup import safe_translation
 
 
-def load_translations(language: Language, highlight: bool = False,
-                      bilingual: bool = False) -> gettext.NullTranslations:
+def load_translations(language: Language, catalog: TranslationCatalog | None = None,
+                      highlight: bool = False, bilingual: bool = False) -> gettext.NullTranslations:
     """The language's compiled catalog, or no translation for the source language.
 
-    With ``highlight``, for previews of unfinished catalogs, untranslated
+    ``catalog`` is the language's catalog if it has been read already. With ``highlight``, for previews of unfinished catalogs, untranslated
     messages show their English and fuzzy ones their guess, each marked. With
     ``bilingual``, each message is followed by its English.
     """
     if language.catalog is None:
         translations = SafeTranslations(gettext.NullTranslations())
     else:
-        catalog = read_catalog_once(language.catalog, language.locale)
+        catalog = catalog or read_catalog(language.catalog, language.locale)
         translations = (HighlightingTranslations(catalog) if highlight
                         else SafeTranslations(compile_translations(catalog)))
     return BilingualTranslations(translations) if bilingual else translations
@@ -99,19 +99,18 @@ class SafeTranslations(gettext.NullTranslations):
 class HighlightingTranslations(gettext.NullTranslations):
     """Translations that mark what is not ready: for translators' previews only."""
 
-    def __init__(self, catalog):
+    def __init__(self, catalog: TranslationCatalog):
         super().__init__()
-        self.catalog = catalog
+        self.messages = catalog.messages
 
     def _lookup(self, msgid, context=None, plural=None, n=1):
         english = plural if (plural and n != 1) else msgid
-        message = self.catalog.get(msgid, context=context)
-        if message is None or not message.string or not (
-                message.string[0] if isinstance(message.string, tuple) else message.string):
+        message = self.messages.get(msgid, context=context)
+        if message is None or not first_form(message.string):
             return f'<mark class="untranslated">{safe_translation(english, english)}</mark>'
         string = message.string
         if isinstance(string, tuple):
-            string = string[self.catalog.plural_func(n)] or string[0]
+            string = string[self.messages.plural_func(n)] or string[0]
         string = safe_translation(plural or msgid, string)
         if message.fuzzy:
             return f'<mark class="fuzzy">{string}</mark>'

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import collections
+import json
 import re
-import unicodedata
 import shutil
 import subprocess
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from handouts import build, load_project
-from handouts.build import plan
+from handouts import build, load_project, plan
 from handouts.catalogs import read_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,14 @@ SLUG = "breast-cancer-recurrence"
 LANGUAGE_CODES = list(load_project(ROOT).languages)
 DRAFT_CODES = [code for code, lang in load_project(ROOT).languages.items()
                if lang.review.status == "draft"]
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that read the full build, or run several builds, are slow: a quick
+    loop runs the rest with ``pytest -m "not slow"``."""
+    for item in items:
+        if "built" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +45,7 @@ def built(project, tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("dist")
     report = build(project, out_dir, plan(project))
     assert report.ok, [failure.reason for failure in report.failed]
+    assert len(report.built) == len(plan(project)) == len(list(out_dir.rglob("*.pdf")))
     return out_dir
 
 
@@ -46,6 +56,30 @@ def project_copy(tmp_path):
     for name in ("templates", "locales"):
         shutil.copytree(ROOT / name, root / name)
     return root
+
+
+def cli(*args, **kwargs) -> subprocess.CompletedProcess:
+    """Run ``build_pdfs.py`` with ``args`` as a user would, capturing its output."""
+    return subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), *map(str, args)],
+                          capture_output=True, text=True, **kwargs)
+
+
+def read_manifest(out_dir: Path) -> dict:
+    """The manifest a build wrote into ``out_dir``."""
+    return json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def manifest_languages(out_dir: Path, slug: str = SLUG) -> list[dict]:
+    """The language entries of one handout in the manifest of ``out_dir``."""
+    [handout] = [h for h in read_manifest(out_dir)["handouts"] if h["slug"] == slug]
+    return handout["languages"]
+
+
+def manifest_files(out_dir: Path) -> list[dict]:
+    """Every file entry of the manifest of ``out_dir``, each with its language's code."""
+    return [{**file, "language": language["code"]}
+            for handout in read_manifest(out_dir)["handouts"]
+            for language in handout["languages"] for file in language["files"]]
 
 
 def pdf_text(path: Path, raw: bool = False) -> list[str]:
@@ -92,6 +126,6 @@ def translate(language, msgid: str) -> str:
     """What the language's catalog says for ``msgid`` (the msgid itself for the source)."""
     if language.catalog is None:
         return msgid
-    message = read_catalog(language.catalog, language.locale).get(msgid)
+    message = read_catalog(language.catalog, language.locale).messages.get(msgid)
     assert message is not None and message.string, f"{language.code} has no {msgid!r}"
     return message.string

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+import pytest
 
-from handouts import build, load_project
-from handouts.build import plan
+from handouts import build, load_project, plan
 
-from conftest import ROOT
+from conftest import ROOT, cli, manifest_languages
 
 
 def manifest_codes(out_dir):
-    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-    return [lang["code"] for lang in manifest["handouts"][0]["languages"]]
+    return [language["code"] for language in manifest_languages(out_dir)]
 
 
 def test_building_one_language_keeps_the_others_in_the_manifest(project, tmp_path):
@@ -46,27 +42,46 @@ def test_broken_catalog_fails_its_language_only_and_keeps_its_last_good_pdf(proj
     assert not list(tmp_path.rglob("*.tmp"))
 
 
-def run_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), *args],
-                          cwd=cwd, capture_output=True, text=True)
-
 
 def test_cli_help_explains_the_build_options():
-    result = run_cli("build", "--help")
+    result = cli("build", "--help")
     assert result.returncode == 0
     assert "--lang CODE" in result.stdout and "--out DIR" in result.stdout
 
 
 def test_cli_builds_the_languages_asked_for_into_the_folder_given(tmp_path):
-    result = run_cli("--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path))
+    result = cli("--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert manifest_codes(tmp_path) == ["es"]
     assert "1 built, 0 unchanged, 0 language(s) skipped, 0 failed" in result.stdout
 
 
 def test_cli_unknown_language_is_a_clear_error(tmp_path):
-    result = run_cli("--lang", "xx", "--out", str(tmp_path))
+    result = cli("--lang", "xx", "--out", str(tmp_path))
     assert result.returncode == 2
     assert "unknown language code xx" in result.stderr
     assert "languages.toml" in result.stderr
     assert not (tmp_path / "manifest.json").exists()
+
+
+def test_a_build_reads_each_catalog_once(project, tmp_path, monkeypatch):
+    from babel.messages.pofile import PoFileParser
+
+    parsed = []
+    real_parse = PoFileParser.parse
+    monkeypatch.setattr(PoFileParser, "parse",
+                        lambda self, file: parsed.append(self.catalog.locale) or real_parse(self, file))
+    jobs = plan(project, ["es", "fr"], ["letter", "a4"], ["standard"])
+    report = build(project, tmp_path, jobs, workers=1)
+    assert report.ok and len(report.built) == 4
+    assert sorted(map(str, parsed)) == ["None", "es", "fr"]  # the template, then each catalog
+
+
+@pytest.mark.parametrize("words", [
+    ["--out", "preview", "--lang", "en"],  # "preview" is the folder, not the command
+    ["--lang", "en", "--out", "serve"],  # "serve" is the folder, not the command
+])
+def test_only_the_first_word_picks_the_command(tmp_path, words):
+    result = cli("--root", ROOT, *words, "--paper", "letter", "--edition", "standard", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / words[words.index("--out") + 1]).rglob("*.pdf"))) == 1

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from babel.messages.pofile import read_po
 
-from handouts.checks import CHECKS, check_catalog
+from handouts.catalogs import read_catalog
+from handouts.checks import CHECKS, check_file
 
-from conftest import ROOT
+from conftest import ROOT, cli
 
 HEADER = ('msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
           '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n')
@@ -48,6 +46,7 @@ MISTAKES = {
     "fuzzy": ('msgid "Questions:"', '#, fuzzy\nmsgid "Questions:"', 23),
     "whitespace": ('msgstr "Preguntas:"', 'msgstr " Preguntas:"', 22),
     "end-punctuation": ('msgstr "Preguntas:"', 'msgstr "Preguntas"', 22),
+    "private-use": ('msgstr "Preguntas:"', 'msgstr "Preguntas\ue000:"', 22),
     "same-translation": ('msgstr "Preguntas:"', 'msgstr "Una <strong>recurrencia</strong> se trata."', 22),
 }
 
@@ -64,15 +63,14 @@ def test_every_check_has_a_case_here():
 
 
 def test_good_catalog_has_no_findings(tmp_path):
-    assert check_catalog(write(tmp_path, GOOD), "es") == []
+    assert check_file(write(tmp_path, GOOD), "es") == []
 
 
 def test_project_catalogs_have_no_findings(project):
-    with open(project.template_catalog, "rb") as file:
-        template = read_po(file)
+    template = read_catalog(project.template_catalog)
     for language in project.languages.values():
         if language.catalog:
-            assert check_catalog(language.catalog, language.locale, None, template) == [], language.code
+            assert check_file(language.catalog, language.locale, None, template) == [], language.code
 
 
 @pytest.mark.parametrize("check", sorted(MISTAKES))
@@ -80,16 +78,16 @@ def test_check_fires_on_its_mistake_at_its_line(tmp_path, check):
     old, new, line = MISTAKES[check]
     assert old in GOOD
     path = write(tmp_path, GOOD.replace(old, new))
-    fired = [f for f in check_catalog(path, "es") if f.check == check]
-    assert fired, check_catalog(path, "es")
-    assert (fired[0].line, fired[0].severity) == (line, CHECKS[check][0])
-    assert str(fired[0]).startswith(f"{path}:{line}: {CHECKS[check][0]}: [{check}]")
+    fired = [f for f in check_file(path, "es") if f.check == check]
+    assert fired, check_file(path, "es")
+    assert (fired[0].line, fired[0].severity) == (line, CHECKS[check].severity)
+    assert str(fired[0]).startswith(f"{path}:{line}: {CHECKS[check].severity}: [{check}]")
 
 
 def test_outdated_catalog_is_reported_against_the_template(tmp_path):
-    template = read_po(open(write(tmp_path, GOOD + '\nmsgid "New in English"\nmsgstr ""\n',
-                                  name="t.pot"), "rb"))
-    findings = check_catalog(write(tmp_path, GOOD), "es", template=template)
+    template = read_catalog(write(tmp_path, GOOD + '\nmsgid "New in English"\nmsgstr ""\n',
+                                  name="t.pot"))
+    findings = check_file(write(tmp_path, GOOD), "es", template=template)
     assert [f.check for f in findings] == ["outdated"]
     assert "New in English" in findings[0].message
 
@@ -98,45 +96,41 @@ def test_markup_check_rejects_unbalanced_and_unsafe_links(tmp_path):
     for bad in ('"Una <strong>recurrencia se trata."',
                 '"Una <a href=\\"javascript:alert(1)\\">recurrencia</a> se trata."'):
         path = write(tmp_path, GOOD.replace('"Una <strong>recurrencia</strong> se trata."', bad))
-        messages = [f.message for f in check_catalog(path, "es") if f.check == "markup"]
+        messages = [f.message for f in check_file(path, "es") if f.check == "markup"]
         assert messages, bad
 
 
 def test_plural_forms_header_must_match_cldr(tmp_path):
     # Spanish has 2 forms in gettext's table and 3 in CLDR's (one, many, other): either passes.
     bad = GOOD.replace("nplurals=2; plural=(n != 1);", "nplurals=4; plural=(n%4);")
-    [finding] = [f for f in check_catalog(write(tmp_path, bad), "es") if f.check == "headers"]
+    [finding] = [f for f in check_file(write(tmp_path, bad), "es") if f.check == "headers"]
     assert 'should be "Plural-Forms: nplurals=2; plural=(n != 1);"' in finding.message
 
-
-def run_cli(*args):
-    return subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), *args],
-                          cwd=ROOT, capture_output=True, text=True)
 
 
 def test_check_command_takes_a_file_exits_1_on_errors_and_names_file_and_line(tmp_path):
     path = write(tmp_path, GOOD.replace('"Llame al %(phone)s"', '"Llame al 1-800-000-0000"'))
-    result = run_cli("check", str(path))
+    result = cli("check", str(path))
     assert result.returncode == 1
     assert f"{path}:8: error: [placeholders] missing %(phone)s" in result.stdout
-    as_json = json.loads(run_cli("check", "--json", str(path)).stdout)
+    as_json = json.loads(cli("check", "--json", str(path)).stdout)
     assert [f for f in as_json if f["check"] == "placeholders"][0]["line"] == 8
 
 
 def test_check_command_exits_0_when_only_warnings(tmp_path):
     path = write(tmp_path, GOOD.replace('msgstr "Preguntas:"', 'msgstr ""'))
-    result = run_cli("check", str(path))
+    result = cli("check", str(path))
     assert result.returncode == 0
     assert "[untranslated]" in result.stdout
 
 
 def test_check_command_on_the_project_languages_is_clean():
-    result = run_cli("check")
+    result = cli("check")
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().endswith("0 error(s), 0 warning(s)")
 
 
 def test_every_check_is_explained_in_the_translators_guide():
     guide = (ROOT / "docs/translating.md").read_text(encoding="utf-8")
-    for name, (severity, _, _) in CHECKS.items():
-        assert f"| `{name}` | {severity} |" in guide, name
+    for name, check in CHECKS.items():
+        assert f"| `{name}` | {check.severity} |" in guide, name

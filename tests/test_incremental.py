@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
-from handouts import build, load_project
-from handouts.build import plan
+import pytest
 
-from conftest import ROOT
+from handouts import build, load_project
+from handouts.jobs import plan
+
+from conftest import ROOT, cli, read_manifest
 
 PAPERS, EDITIONS = ["letter", "a4"], ["standard"]
 
@@ -19,7 +20,7 @@ def test_a_build_with_nothing_to_do_renders_nothing_and_never_imports_weasyprint
     first = build(project, tmp_path, plan(project, ["en", "es"], PAPERS, EDITIONS))
     assert len(first.built) == 4
     script = (
-        "import sys; from handouts import build, load_project; from handouts.build import plan\n"
+        "import sys; from handouts import build, load_project; from handouts.jobs import plan\n"
         f"project = load_project({str(project_copy)!r})\n"
         f"report = build(project, __import__('pathlib').Path({str(tmp_path)!r}), "
         f"plan(project, ['en', 'es'], {PAPERS!r}, {EDITIONS!r}))\n"
@@ -43,7 +44,7 @@ def test_changing_one_catalog_rebuilds_only_that_language_then_the_page(project_
     after = {p.name: p.stat().st_mtime_ns for p in tmp_path.rglob("*.pdf")}
     assert [name for name in before if before[name] != after[name]] == [
         name for name in before if ".fr." in name]
-    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest = read_manifest(tmp_path)
     french = next(l for l in manifest["handouts"][0]["languages"] if l["code"] == "fr")
     for file in french["files"]:
         assert file["sha256"] in {r.sha256 for r in report.built}
@@ -67,11 +68,16 @@ def test_a_deleted_pdf_is_rendered_again(project_copy, tmp_path):
     assert len(build(project, tmp_path, jobs).built) == 1
 
 
+@pytest.mark.slow
 def test_parallel_and_sequential_builds_give_the_same_bytes(project, tmp_path):
     jobs = plan(project, ["en", "ko"], ["letter"], ["standard", "large-print"])
-    build(project, tmp_path / "one", jobs, workers=1)
-    build(project, tmp_path / "two", jobs, workers=2)
-    for path in (tmp_path / "one").rglob("*.pdf"):
+    sequential = build(project, tmp_path / "one", jobs, workers=1)
+    parallel = build(project, tmp_path / "two", jobs, workers=2)
+    assert sequential.ok and parallel.ok
+    assert len(sequential.built) == len(parallel.built) == len(jobs) == 4
+    pdfs = sorted((tmp_path / "one").rglob("*.pdf"))
+    assert len(pdfs) == 4
+    for path in pdfs:
         assert path.read_bytes() == (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes()
 
 
@@ -84,24 +90,21 @@ def test_progress_is_plain_lines_when_not_a_terminal_with_a_closing_summary(tmp_
     assert lines[-1].startswith("2 built, 0 unchanged, 0 language(s) skipped, 0 failed in ")
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), *args],
-                          capture_output=True, text=True)
 
-
+@pytest.mark.slow
 def test_shards_split_the_jobs_and_merge_joins_them_into_one_site(tmp_path):
     common = ["--lang", "en", "--lang", "es", "--edition", "standard"]
     for k in (1, 2, 3):
         result = cli(*common, "--shard", f"{k}/3", "--out", str(tmp_path / f"shard{k}"))
         assert result.returncode == 0, result.stderr
-    shards = [json.loads((tmp_path / f"shard{k}/manifest.json").read_text()) for k in (1, 2, 3)]
+    shards = [read_manifest(tmp_path / f"shard{k}") for k in (1, 2, 3)]
     paths = [f["path"] for m in shards for h in m["handouts"] for l in h["languages"] for f in l["files"]]
     assert len(paths) == len(set(paths)) == 4  # disjoint, and all of them
 
     result = cli("merge", *(str(tmp_path / f"shard{k}") for k in (1, 2, 3)),
                  "--out", str(tmp_path / "dist"))
     assert result.returncode == 0, result.stderr
-    merged = json.loads((tmp_path / "dist/manifest.json").read_text())
+    merged = read_manifest(tmp_path / "dist")
     languages = merged["handouts"][0]["languages"]
     assert [l["code"] for l in languages] == ["en", "es"]
     assert sorted(f["path"] for l in languages for f in l["files"]) == sorted(paths)

@@ -3,7 +3,6 @@ against the page served by `build_pdfs.py serve`."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import subprocess
@@ -12,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, read_manifest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -94,7 +93,7 @@ def test_every_link_returns_its_pdf(open_page, built):
     page = open_page(1280)
     links = page.eval_on_selector_all(
         "a[href$='.pdf']", "links => links.map(a => [a.href, a.hreflang, a.type])")
-    manifest = json.loads((built / "manifest.json").read_text())
+    manifest = read_manifest(built)
     expected = {f["path"] for h in manifest["handouts"] for l in h["languages"] for f in l["files"]}
     assert len(links) == len(expected) == 100
     for href, hreflang, kind in links:

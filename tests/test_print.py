@@ -4,7 +4,6 @@ contrast, nothing cut off, PDF/UA tagging, bleed, and byte-identical rebuilds.""
 from __future__ import annotations
 
 import collections
-import json
 import subprocess
 import unicodedata
 
@@ -14,17 +13,16 @@ import pytest
 from pypdf import PdfReader
 
 from handouts import build
-from handouts.build import plan
+from handouts.jobs import plan
 from handouts.editions import EDITIONS, PAPERS, PrintShop
 
-from conftest import LANGUAGE_CODES, SLUG, assert_contains, pdf_text
+from conftest import LANGUAGE_CODES, SLUG, assert_contains, manifest_languages, pdf_text, read_manifest
 
 MM = 72 / 25.4
 
 
-def manifest_files(built):
-    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
-    return {lang["code"]: lang["files"] for lang in manifest["handouts"][0]["languages"]}
+def files_by_language(built):
+    return {language["code"]: language["files"] for language in manifest_languages(built)}
 
 
 def all_pdfs(built):
@@ -46,7 +44,7 @@ def flow_chars(pdf):
 
 
 def test_every_language_has_letter_and_a4_in_each_of_its_editions(built, project):
-    files = manifest_files(built)
+    files = files_by_language(built)
     assert list(files) == LANGUAGE_CODES
     for code, entries in files.items():
         editions = [e for e, ed in EDITIONS.items()
@@ -222,17 +220,20 @@ def test_print_shop_output_has_bleed_crop_marks_and_a_trim_box(project, tmp_path
     with pdfplumber.open(tmp_path / record.path) as pdf:
         marks = [line for line in pdf.pages[0].lines if line["x0"] < 0 or line["top"] < 0]
     assert marks, "no crop marks in the bleed"
-    entry = json.loads((tmp_path / "manifest.json").read_text())["handouts"][0]["languages"][0]["files"][0]
+    entry = read_manifest(tmp_path)["handouts"][0]["languages"][0]["files"][0]
     assert (entry["bleed_mm"], entry["crop_marks"]) == (3.0, True)
 
 
 def test_two_builds_of_the_same_sources_are_byte_identical(project, built, tmp_path):
     jobs = plan(project, ["en", "ar", "ja"], ["letter"], ["standard", "bilingual"])
-    build(project, tmp_path, jobs)
-    for path in (tmp_path / SLUG).glob("*.pdf"):
+    report = build(project, tmp_path, jobs)
+    assert report.ok and len(report.built) == len(jobs) == 5  # no bilingual English
+    pdfs = sorted((tmp_path / SLUG).glob("*.pdf"))
+    assert len(pdfs) == 5
+    for path in pdfs:
         assert path.read_bytes() == (built / SLUG / path.name).read_bytes(), path.name
-    first = json.loads((tmp_path / "manifest.json").read_text())
-    everything = json.loads((built / "manifest.json").read_text())
+    first = read_manifest(tmp_path)
+    everything = read_manifest(built)
     for language in first["handouts"][0]["languages"]:
         same = next(l for l in everything["handouts"][0]["languages"] if l["code"] == language["code"])
         for file in language["files"]:

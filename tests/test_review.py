@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 
 from handouts import build, load_project
-from handouts.build import plan
+from handouts.jobs import plan
 
-from conftest import pdf_text
+from conftest import pdf_text, read_manifest
 
 
 def test_reviewed_translation_credits_its_reviewer_instead_of_the_draft_notice(project_copy, tmp_path):
@@ -28,7 +27,7 @@ def test_reviewed_translation_credits_its_reviewer_instead_of_the_draft_notice(p
         assert "Traducción revisada por Ana Ruiz el 31 de enero de 2027." in page
         assert "Draft translation" not in page
         assert "Traducción preliminar" not in page
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(tmp_path)
     spanish = manifest["handouts"][0]["languages"][0]
     assert (spanish["review"], spanish["reviewer"], spanish["reviewed"]) == (
         "reviewed", "Ana Ruiz", "2027-01-31")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import signal
 import subprocess
@@ -14,15 +14,15 @@ import pytest
 from pypdf import PdfReader
 
 from handouts import HandoutsError, build, load_project
-from handouts.build import plan
-from handouts.checks import check_catalog
-from handouts.cli import subsetting_warning
+from handouts.jobs import plan
+from handouts.checks import check_file
 from handouts.editions import EDITIONS, PAPERS
 from handouts.fetch import ProjectFetcher
 from handouts.render import render_pdf
-from handouts.scripts import Script, require_fonts
+from handouts.fonts import require_fonts, subsetting_warning
+from handouts.writing_systems import Script
 
-from conftest import ROOT, SLUG, pdf_text
+from conftest import ROOT, SLUG, cli, manifest_files, pdf_text, read_manifest
 
 ATTACKS = {
     "References": '<img src="file:///etc/passwd">',
@@ -51,10 +51,6 @@ def images_in(pdf):
             for name in (page.get("/Resources", {}).get("/XObject") or {})]
 
 
-def cli(*args, **kwargs):
-    return subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), *args],
-                          capture_output=True, text=True, **kwargs)
-
 
 def test_malicious_catalog_builds_a_pdf_showing_its_text_as_text_and_fetching_nothing(project_copy, tmp_path):
     path = set_translations(project_copy, ATTACKS)
@@ -70,7 +66,7 @@ def test_malicious_catalog_builds_a_pdf_showing_its_text_as_text_and_fetching_no
         assert "".join(attack.split()) in text
     assert images_in(pdf) == []
     # And the gate would never publish it: each is a markup error.
-    markup = [f for f in check_catalog(path, "es") if f.check == "markup"]
+    markup = [f for f in check_file(path, "es") if f.check == "markup"]
     assert len({f.line for f in markup}) == len(ATTACKS)
 
 
@@ -180,20 +176,21 @@ def small_disk(tmp_path):
 
 def test_full_disk_fails_the_job_keeps_what_was_there_and_leaves_no_partial_file(project, small_disk):
     first = build(project, small_disk, plan(project, ["en"], ["letter"], ["standard"]))
-    assert first.ok
-    manifest_before = (small_disk / "manifest.json").read_bytes()
+    assert first.ok and len(first.built) == 1
+    english_before = manifest_files(small_disk)
+    assert [file["language"] for file in english_before] == ["en"]
     report = build(project, small_disk, plan(project, ["ja"], ["letter"], ["standard"]))
     assert not report.ok
     reasons = " ".join(f.reason for f in report.failed) + " ".join(report.errors)
     assert "No space left on device" in reasons and "free some disk space" in reasons
     assert not list(small_disk.rglob("*.tmp"))
-    manifest = json.loads((small_disk / "manifest.json").read_text())
-    for language in manifest["handouts"][0]["languages"]:
-        for file in language["files"]:
-            pdf = small_disk / file["path"]
-            assert pdf.stat().st_size == file["bytes"]
-            assert len(PdfReader(pdf).pages) == file["pages"]
-    assert manifest_before  # the first build's page and manifest were there to keep
+    files = manifest_files(small_disk)
+    assert [file for file in files if file["language"] == "en"] == english_before
+    for file in files:
+        pdf = small_disk / file["path"]
+        assert pdf.stat().st_size == file["bytes"]
+        assert hashlib.sha256(pdf.read_bytes()).hexdigest() == file["sha256"]
+        assert len(PdfReader(pdf).pages) == file["pages"]
 
 
 def start_build(out_dir, *args):
@@ -209,13 +206,14 @@ def assert_output_is_whole(out_dir):
     for pdf in out_dir.rglob("*.pdf"):
         assert PdfReader(pdf).pages, pdf
     if (out_dir / "manifest.json").exists():
-        manifest = json.loads((out_dir / "manifest.json").read_text())
+        manifest = read_manifest(out_dir)
         for handout in manifest["handouts"]:
             for language in handout["languages"]:
                 for file in language["files"]:
                     assert (out_dir / file["path"]).stat().st_size == file["bytes"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_stopped_build_leaves_no_partial_file(tmp_path, stop):
     process = start_build(tmp_path)
@@ -226,6 +224,7 @@ def test_stopped_build_leaves_no_partial_file(tmp_path, stop):
     assert_output_is_whole(tmp_path)
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_no_file_a_reader_sees_and_the_next_build_sweeps_up(tmp_path):
     process = start_build(tmp_path)
     time.sleep(0.3)
@@ -237,6 +236,7 @@ def test_killed_build_leaves_no_file_a_reader_sees_and_the_next_build_sweeps_up(
     assert_output_is_whole(tmp_path)
 
 
+@pytest.mark.slow
 def test_second_build_into_the_same_folder_waits_or_stops(tmp_path):
     first = start_build(tmp_path)
     try:
@@ -258,3 +258,18 @@ def test_every_test_the_bad_input_table_names_exists():
     table = (ROOT / "docs/bad-input.md").read_text(encoding="utf-8")
     for file, name in re.findall(r"`(test_\w+\.py)::(test_\w+)", table):
         assert f"def {name}(" in (ROOT / "tests" / file).read_text(encoding="utf-8"), name
+
+
+def test_private_use_characters_in_the_footer_never_become_page_numbers(project_copy, tmp_path):
+    path = set_translations(project_copy, {
+        "Page %(page)s of %(pages)s": "Página %(page)s \ue000 de %(pages)s \ue001"})
+    findings = [f for f in check_file(path, "es") if f.check == "private-use"]
+    assert findings and "U+E000, U+E001" in findings[0].message
+    project = load_project(project_copy)
+    rendered = render_pdf(project.handouts[SLUG], project.languages["es"], EDITIONS["standard"],
+                          PAPERS["letter"])
+    pdf = tmp_path / "es.pdf"
+    pdf.write_bytes(rendered.data)
+    pages = pdf_text(pdf)
+    for number, page in enumerate(pages, start=1):
+        assert f"Página {number} de {len(pages)}" in page, page[-200:]

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from html.parser import HTMLParser
 
 from pypdf import PdfReader
+
+from conftest import read_manifest
 
 LANGUAGE_KEYS = {"code", "name", "english_name", "direction", "review", "translated", "files"}
 FILE_KEYS = {"path", "paper", "edition", "pages", "bytes", "sha256"}
 
 
-def load_manifest(built):
-    return json.loads((built / "manifest.json").read_text(encoding="utf-8"))
-
-
 def test_manifest_has_the_shape_the_site_reads(built, project):
-    manifest = load_manifest(built)
+    manifest = read_manifest(built)
     assert manifest["schema"] == 1
     [handout] = manifest["handouts"]
     assert {"slug", "title", "revised", "languages"} <= handout.keys()
@@ -37,7 +34,7 @@ def test_manifest_has_the_shape_the_site_reads(built, project):
 
 
 def test_manifest_names_languages_in_their_own_names_with_review_status(built):
-    languages = {lang["code"]: lang for lang in load_manifest(built)["handouts"][0]["languages"]}
+    languages = {lang["code"]: lang for lang in read_manifest(built)["handouts"][0]["languages"]}
     assert (languages["es"]["name"], languages["es"]["english_name"]) == ("Español", "Spanish")
     assert languages["en"]["review"] == "source"
     assert languages["es"]["review"] == "draft"
@@ -46,7 +43,7 @@ def test_manifest_names_languages_in_their_own_names_with_review_status(built):
 
 
 def test_manifest_matches_the_files_on_disk(built):
-    files = [f for h in load_manifest(built)["handouts"] for lang in h["languages"]
+    files = [f for h in read_manifest(built)["handouts"] for lang in h["languages"]
              for f in lang["files"]]
     assert files
     for file in files:
@@ -58,7 +55,7 @@ def test_manifest_matches_the_files_on_disk(built):
 
 
 def test_file_names_carry_slug_language_paper_and_edition(built):
-    for handout in load_manifest(built)["handouts"]:
+    for handout in read_manifest(built)["handouts"]:
         for language in handout["languages"]:
             for file in language["files"]:
                 slug, code, paper, edition = handout["slug"], language["code"], file["paper"], file["edition"]
@@ -91,7 +88,7 @@ def test_page_lists_each_language_by_its_own_name_with_lang_and_dir(built):
     html = (built / "index.html").read_text(encoding="utf-8")
     page = PageParser()
     page.feed(html)
-    for language in load_manifest(built)["handouts"][0]["languages"]:
+    for language in read_manifest(built)["handouts"][0]["languages"]:
         attrs = page.names[language["name"]]
         assert attrs["lang"] == language["code"]
         assert attrs["dir"] == language["direction"]
@@ -104,7 +101,7 @@ def test_page_links_every_file_with_size_pages_and_date(built):
     page = PageParser()
     page.feed(html)
     hrefs = {link["href"] for link in page.links}
-    for handout in load_manifest(built)["handouts"]:
+    for handout in read_manifest(built)["handouts"]:
         for language in handout["languages"]:
             for file in language["files"]:
                 assert file["path"] in hrefs

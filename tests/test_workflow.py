@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
+import tomllib
 
+import pytest
 
-from handouts import build, load_project
-from handouts.build import plan
-from handouts.catalogs import catalog_stats, read_catalog
+from handouts import build, load_project, plan
+from handouts.catalogs import read_catalog
 
-from conftest import ROOT, SLUG, pdf_text
+from conftest import ROOT, SLUG, cli, pdf_text, read_manifest
 
 
 def msgfmt_statistics(path):
@@ -26,38 +26,34 @@ def msgfmt_statistics(path):
 def test_stats_equal_gnu_msgfmt_on_the_project_catalogs(project):
     for language in project.languages.values():
         if language.catalog:
-            stats = catalog_stats(read_catalog(language.catalog))
+            stats = read_catalog(language.catalog).stats
             assert (stats.translated, stats.fuzzy, stats.untranslated) == msgfmt_statistics(
                 language.catalog), language.code
 
 
 def test_stats_equal_gnu_msgfmt_with_plurals_context_fuzzy_and_obsolete():
     path = ROOT / "tests/data/mixed.po"
-    stats = catalog_stats(read_catalog(path))
+    stats = read_catalog(path).stats
     assert (stats.translated, stats.fuzzy, stats.untranslated) == msgfmt_statistics(path) == (4, 2, 3)
     assert stats.obsolete == 2
 
 
-def cli(root, *args):
-    return subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), "--root", str(root), *args],
-                          capture_output=True, text=True)
-
 
 def test_stats_command_prints_a_table_and_json_for_codes_and_files(tmp_path):
-    table = cli(ROOT, "stats", "es", str(ROOT / "tests/data/mixed.po"))
+    table = cli("--root", ROOT, "stats", "es", str(ROOT / "tests/data/mixed.po"))
     assert table.returncode == 0
-    assert re.search(r"^es\s+41\s+0\s+0\s+0\s+100\.0%$", table.stdout, re.MULTILINE)
-    assert re.search(r"mixed\.po\s+4\s+2\s+3\s+2\s+44\.4%$", table.stdout, re.MULTILINE)
-    rows = json.loads(cli(ROOT, "stats", "--json", "fa").stdout)
+    assert re.search(r"^es\s+41\s+0\s+0\s+0\s+0\s+100\.0%$", table.stdout, re.MULTILINE)
+    assert re.search(r"mixed\.po\s+4\s+2\s+3\s+2\s+0\s+44\.4%$", table.stdout, re.MULTILINE)
+    rows = json.loads(cli("--root", ROOT, "stats", "--json", "fa").stdout)
     assert rows == [{"language": "fa", "catalog": str(ROOT / "locales/fa/LC_MESSAGES/handouts.po"),
                      "translated": 41, "fuzzy": 0, "untranslated": 0, "obsolete": 0,
-                     "percent": 100.0}]
+                     "missing": 0, "percent": 100.0}]
 
 
 def test_update_after_the_english_changes_keeps_every_translation(project_copy):
     catalog_path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
     before = read_catalog(catalog_path)
-    translations = {m.id: m.string for m in before if m.id}
+    translations = {m.id: m.string for m in before.messages if m.id}
 
     template = project_copy / "templates/breast-cancer-recurrence/handout.html"
     text = template.read_text(encoding="utf-8")
@@ -67,36 +63,36 @@ def test_update_after_the_english_changes_keeps_every_translation(project_copy):
                         "{% endblock %}\n")  # added
     template.write_text(text, encoding="utf-8")
 
-    assert cli(project_copy, "extract").returncode == 0
-    result = cli(project_copy, "update", "es")
+    assert cli("--root", project_copy, "extract").returncode == 0
+    result = cli("--root", project_copy, "update", "es")
     assert result.returncode == 0, result.stderr
 
     after = read_catalog(catalog_path)
     raw = catalog_path.read_text(encoding="utf-8")
-    kept = {m.string for m in after if m.id} | {m.string for m in after.obsolete.values()}
+    kept = {m.string for m in after.messages if m.id} | {m.string for m in after.messages.obsolete.values()}
     assert set(translations.values()) <= kept, "a translation was lost"
-    changed = after.get("Talk with your care team")
+    changed = after.messages.get("Talk with your care team")
     assert changed.fuzzy and changed.string == translations["Talk with your doctor"]
     assert '#| msgid "Talk with your doctor"' in raw
-    assert after.obsolete["References"].string == "Referencias"
+    assert after.messages.obsolete["References"].string == "Referencias"
     assert '#~ msgstr "Referencias"' in raw
-    added = after.get("Keep this handout.")
+    added = after.messages.get("Keep this handout.")
     assert added.fuzzy or not added.string  # a guess at most, never published
     assert "0 new, +2 fuzzy, +1 obsolete" in result.stdout
 
     # The English goes back: the obsolete translation comes back with it, not lost or doubled.
     template.write_text(template.read_text(encoding="utf-8").replace(
         "<h3>Sources</h3>", "<h3>{% trans %}References{% endtrans %}</h3>"), encoding="utf-8")
-    cli(project_copy, "extract")
-    cli(project_copy, "update", "es")
+    cli("--root", project_copy, "extract")
+    cli("--root", project_copy, "update", "es")
     again = read_catalog(catalog_path)
-    assert again.get("References").string == "Referencias" and not again.get("References").fuzzy
-    assert "References" not in again.obsolete
+    assert again.messages.get("References").string == "Referencias" and not again.messages.get("References").fuzzy
+    assert "References" not in again.messages.obsolete
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(catalog_path)]).returncode == 0
 
 
 def test_init_makes_a_catalog_with_headers_and_a_draft_data_entry(project_copy):
-    result = cli(project_copy, "init", "uk")
+    result = cli("--root", project_copy, "init", "uk")
     assert result.returncode == 0, result.stderr
     catalog = project_copy / "locales/uk/LC_MESSAGES/handouts.po"
     raw = catalog.read_text(encoding="utf-8")
@@ -104,20 +100,20 @@ def test_init_makes_a_catalog_with_headers_and_a_draft_data_entry(project_copy):
     assert re.search(r'"Plural-Forms: nplurals=3;', raw)
     language = load_project(project_copy).languages["uk"]
     assert (language.name, language.script, language.review.status) == ("Українська", "Cyrl", "draft")
-    assert catalog_stats(read_catalog(catalog)).untranslated == 41
-    assert cli(project_copy, "init", "uk").returncode == 2  # not twice
+    assert read_catalog(catalog).stats.untranslated == 41
+    assert cli("--root", project_copy, "init", "uk").returncode == 2  # not twice
 
 
 def test_init_of_a_language_cldr_lacks_needs_its_data(project_copy):
-    result = cli(project_copy, "init", "hmn")
+    result = cli("--root", project_copy, "init", "hmn")
     assert result.returncode == 2
     assert "no locale 'hmn'" in result.stderr and "plural_forms" in result.stderr
-    result = cli(project_copy, "init", "hmn", "--name", "Hmoob", "--english-name", "Hmong",
+    result = cli("--root", project_copy, "init", "hmn", "--name", "Hmoob", "--english-name", "Hmong",
                  "--direction", "ltr", "--plural-forms", "nplurals=1; plural=0;")
     assert result.returncode == 0, result.stderr
     raw = (project_copy / "locales/hmn/LC_MESSAGES/handouts.po").read_text(encoding="utf-8")
     assert '"Plural-Forms: nplurals=1; plural=0;\\n"' in raw
-    assert "[headers]" not in cli(project_copy, "check", "hmn").stdout
+    assert "[headers]" not in cli("--root", project_copy, "check", "hmn").stdout
 
 
 def half_translate(project_copy, locale="es"):
@@ -138,11 +134,11 @@ def test_gate_skips_an_incomplete_language_with_a_reason_and_unlists_it(project_
     [skipped] = report.skipped
     assert skipped.language.code == "es"
     assert skipped.reason == "95.1% translated, 100% needed; 1 fuzzy"
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(tmp_path)
     assert [lang["code"] for lang in manifest["handouts"][0]["languages"]] == ["en"]
     assert "Español" not in (tmp_path / "index.html").read_text(encoding="utf-8")
 
-    result = cli(project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path / "cli"))
+    result = cli("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path / "cli"))
     assert result.returncode == 0
     assert "skipped  es: 95.1% translated, 100% needed; 1 fuzzy" in result.stdout
 
@@ -151,13 +147,13 @@ def test_gate_threshold_is_configurable(project_copy, tmp_path):
     half_translate(project_copy)
     path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
     path.write_text(path.read_text(encoding="utf-8").replace("#, fuzzy\n", ""), encoding="utf-8")
-    result = cli(project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--min-translated", "95", "--out", str(tmp_path))
+    result = cli("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--min-translated", "95", "--out", str(tmp_path))
     assert "1 built" in result.stdout, result.stdout
 
 
 def test_allow_incomplete_builds_it_watermarked_and_highlighted(project_copy, tmp_path):
     half_translate(project_copy)
-    result = cli(project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--allow-incomplete", "--out", str(tmp_path))
+    result = cli("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--allow-incomplete", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / SLUG / f"{SLUG}.es.letter.standard.pdf"
     pages = pdf_text(pdf)
@@ -165,22 +161,86 @@ def test_allow_incomplete_builds_it_watermarked_and_highlighted(project_copy, tm
     text = " ".join(pages)
     assert "References" in text  # the untranslated English, shown (highlighted)
     assert "Hable con su médico" in text  # the fuzzy guess, shown (highlighted)
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(tmp_path)
     assert manifest["handouts"][0]["languages"][0]["incomplete"] is True
 
 
-def test_published_pdf_never_carries_a_fuzzy_guess_or_english_fragment(project_copy, tmp_path):
+def test_a_fuzzy_guess_is_never_published_whatever_the_threshold(project_copy, tmp_path):
     half_translate(project_copy)
-    result = cli(project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--min-translated", "0", "--out", str(tmp_path))
+    result = cli("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--min-translated", "0", "--out", str(tmp_path))
     assert "skipped  es:" in result.stdout and "1 fuzzy" in result.stdout
     assert not (tmp_path / SLUG / f"{SLUG}.es.letter.standard.pdf").exists()
 
 
 def test_preview_highlights_untranslated_text_and_leaves_dist_alone(project_copy, tmp_path):
     half_translate(project_copy)
-    result = cli(project_copy, "preview", "es", "--out", str(tmp_path / "preview"))
+    result = cli("--root", project_copy, "preview", "es", "--out", str(tmp_path / "preview"))
     assert result.returncode == 0, result.stderr
     [pdf] = (tmp_path / "preview").rglob("*.pdf")
     text = " ".join(pdf_text(pdf))
     assert "Incomplete translation" in text and "References" in text
     assert not (project_copy / "dist").exists()
+
+
+def drop_message(project_copy, msgid, locale="es"):
+    """Remove one message from a catalog, as an outdated catalog lacks it."""
+    path = project_copy / f"locales/{locale}/LC_MESSAGES/handouts.po"
+    entries = path.read_text(encoding="utf-8").split("\n\n")
+    kept = [entry for entry in entries if f'msgid "{msgid}"' not in entry]
+    assert len(kept) == len(entries) - 1
+    path.write_text("\n\n".join(kept), encoding="utf-8")
+
+
+def test_an_outdated_catalog_shows_one_percent_in_stats_the_gate_and_the_manifest(project_copy, tmp_path):
+    drop_message(project_copy, "References")
+    [row] = json.loads(cli("--root", project_copy, "stats", "--json", "es").stdout)
+    assert (row["translated"], row["missing"], row["percent"]) == (40, 1, 97.6)
+
+    result = cli("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition",
+                 "standard", "--out", tmp_path)
+    assert "skipped  es: 97.6% translated, 100% needed" in result.stdout
+
+    result = cli("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition",
+                 "standard", "--min-translated", "97", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    [spanish] = read_manifest(tmp_path)["handouts"][0]["languages"]
+    assert spanish["translated"] == 97.6
+
+
+def test_an_empty_catalog_is_0_percent_translated(project_copy):
+    path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    header = path.read_text(encoding="utf-8").split("\n\n")[0]
+    path.write_text(header + "\n", encoding="utf-8")
+    [row] = json.loads(cli("--root", project_copy, "stats", "--json", "es").stdout)
+    assert (row["translated"], row["missing"], row["percent"]) == (0, 41, 0.0)
+
+
+def test_init_keeps_the_language_file_as_written_and_adds_a_table(project_copy):
+    path = project_copy / "locales/languages.toml"
+    before = path.read_text(encoding="utf-8")
+    assert cli("--root", project_copy, "init", "uk").returncode == 0
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n"))  # every comment and table as it was
+    assert tomllib.loads(after)["uk"] == {"script": "Cyrl", "review": "draft"}
+    assert not list(path.parent.glob(".*.tmp"))
+
+
+def test_a_setting_the_policy_does_not_know_is_a_clear_error(project_copy, tmp_path):
+    (project_copy / "pyproject.toml").write_text('[tool.handouts]\npublish-fuzzy = true\n')
+    result = cli("--root", project_copy, "--lang", "es", "--out", tmp_path)
+    assert result.returncode == 2
+    assert "unknown setting(s): publish-fuzzy" in result.stderr
+    assert "the settings are: min-translated" in result.stderr
+
+
+@pytest.mark.parametrize("code", ["../../../y", "es/../../x", "x\ny", "EN", "e"])
+def test_init_refuses_a_code_that_is_not_a_language_tag_and_writes_nothing(project_copy, code):
+    path = project_copy / "locales/languages.toml"
+    before = path.read_bytes()
+    result = cli("--root", project_copy, "init", code)
+    assert result.returncode == 2
+    assert "is not a BCP 47 language tag" in result.stderr
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in project_copy.rglob("*.po")) == sorted(
+        p.name for p in (ROOT / "locales").rglob("*.po"))
+    assert not list(project_copy.parent.glob("*.po")) and not (project_copy.parent / "y").exists()

@@ -1,4 +1,4 @@
-"""Making and merging catalogs: ``init`` and ``update``, as ``pybabel`` does them.
+"""Starting and updating catalogs: ``init`` and ``update``, as ``pybabel`` does them.
 
 ``update_catalog`` merges the template into a catalog without ever losing a
 translation: a message whose English changed keeps its old translation, marked

@@ -1,10 +1,12 @@
-"""What a PDF depends on, as hashes, so that an unchanged job can be skipped.
+"""Incremental builds: what a PDF depends on, as hashes, and what the last
+build into a folder made, so that an unchanged job can be skipped.
 
 A job's key covers everything that can change its bytes: the project's code
 and the versions of the libraries that render, the templates and stylesheets,
 the language's catalog and data, the fonts of its script (their files' sizes
 and times), and the job's options. None of this imports WeasyPrint, so a build
-with nothing to do stays fast.
+with nothing to do stays fast. The state file in the output folder records,
+for each PDF, the key it was made with and its manifest record.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import dataclasses
 import functools
 import hashlib
 import json
-import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from .scripts import SCRIPTS
+from .fonts import font_files
+from .output import write_atomic
+from .writing_systems import SCRIPTS
 
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "pyphen", "pikepdf",
                        "babel", "jinja2")
@@ -56,23 +59,11 @@ def file_fingerprint(path: Path | None) -> str:
     return _digest(path.read_bytes()) if path is not None and path.is_file() else "none"
 
 
-@functools.lru_cache(maxsize=1)
-def _font_files() -> dict[str, tuple[str, ...]]:
-    """Font files by family name, from one fontconfig query."""
-    result = subprocess.run(["fc-list", ":", "family", "file"], capture_output=True, text=True)
-    files: dict[str, list[str]] = {}
-    for line in result.stdout.splitlines():
-        path, _, families = line.partition(": ")
-        for family in families.split(","):
-            files.setdefault(family.strip(), []).append(path)
-    return {family: tuple(sorted(paths)) for family, paths in files.items()}
-
-
 def fonts_fingerprint(script_code: str) -> str:
     """The font files of a script's stack, by path, size and modification time."""
     parts = []
     for family in SCRIPTS[script_code].fonts:
-        for path in _font_files().get(family, ()):
+        for path in font_files().get(family, ()):
             stat = Path(path).stat()
             parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     return _digest(*parts)
@@ -90,3 +81,28 @@ def job_key(job, templates: str) -> str:
     return _digest(code_fingerprint(), templates, file_fingerprint(job.language.catalog),
                    fonts_fingerprint(job.language.script),
                    json.dumps(options, sort_keys=True, default=str))
+
+
+STATE = ".build-state.json"
+
+
+def read_state(out_dir: Path) -> dict[str, dict]:
+    """What the last build into ``out_dir`` made: {path: {"key", "record"}}."""
+    try:
+        return json.loads((out_dir / STATE).read_text(encoding="utf-8"))["jobs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def write_state(out_dir: Path, state: dict[str, dict]) -> None:
+    text = json.dumps({"jobs": dict(sorted(state.items()))}, indent=1, sort_keys=True)
+    write_atomic(out_dir / STATE, text.encode("utf-8"))
+
+
+def still_there(out_dir: Path, known: dict) -> bool:
+    """Whether the PDF the state records is still on disk, with its size."""
+    path = out_dir / known["record"]["path"]
+    try:
+        return path.stat().st_size == known["record"]["bytes"]
+    except OSError:
+        return False

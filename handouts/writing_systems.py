@@ -8,11 +8,7 @@ glyph forms. The families come from Debian's fonts-noto-core and fonts-noto-cjk.
 
 from __future__ import annotations
 
-import functools
-import subprocess
 from dataclasses import dataclass
-
-from .errors import HandoutsError
 
 
 @dataclass(frozen=True)
@@ -28,7 +24,7 @@ class Script:
     font_scale: float = 1.0
     # Letters (a regex character class) whose words lines must not break inside:
     # Korean is set so (CSS word-break: keep-all, which WeasyPrint lacks, so
-    # render.py wraps each such word instead), and WeasyPrint may break
+    # rendering wraps each such word instead), and WeasyPrint may break
     # Arabic-script words that carry vowel marks. Words in other letters keep
     # their own break rules and bidi order.
     whole_words: str | None = None
@@ -68,18 +64,3 @@ def stylesheet_for(script_code: str, base_font_pt: float) -> str:
     if script.whole_words:
         css += ".word { white-space: nowrap; }\n"
     return css
-
-
-@functools.lru_cache(maxsize=1)
-def installed_font_families() -> frozenset[str]:
-    """Font families fontconfig knows (one query per process: fonts do not change mid-build)."""
-    result = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True)
-    return frozenset(name.strip() for line in result.stdout.splitlines() for name in line.split(","))
-
-
-def require_fonts(script: Script) -> None:
-    """Stop with the package to install if the script's main font is missing."""
-    if script.fonts[0] not in installed_font_families():
-        raise HandoutsError(
-            f"the font '{script.fonts[0]}' for {script.code} text is not installed",
-            fix=f"install it: apt-get install {script.debian_package} (make pdfs does this)")

@@ -1,35 +1,27 @@
-"""The "PDFs by language" page and the manifest the web site downloads.
+"""The manifest the web site downloads: one record per PDF on disk.
 
-Both are written from the files on disk: a file a build did not touch keeps its
-record from the previous manifest if it is still there, and its size and
-checksum are read again, so the page and the manifest never describe a file
-that is not what they say.
+The manifest is written from the files on disk: a file a build did not touch
+keeps its record from the previous manifest if it is still there, and its size
+and checksum are read again, so the manifest never describes a file that is
+not what it says. Its shape (schema 1) is a contract with the site: fields may
+be added, none removed or changed in meaning.
 """
 
 from __future__ import annotations
 
-import copy
-import datetime
 import json
-import struct
-import subprocess
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import jinja2
-from babel.dates import format_date
-
 from .editions import EDITIONS, PAPERS
 from .languages import Language
-from .errors import HandoutsError
-from .output import sha256_of, write_atomic
+from .output import sha256_of
 from .project import Project
 from .render import handout_title
 
 MANIFEST = "manifest.json"
-INDEX = "index.html"
 SCHEMA = 1
+
 
 
 @dataclass(frozen=True)
@@ -135,75 +127,6 @@ def _file_entry(record: FileRecord) -> dict:
     if record.bleed_mm:
         entry.update(bleed_mm=record.bleed_mm, crop_marks=record.crop_marks)
     return entry
-
-
-THUMBNAIL_WIDTH = 160  # pixels; shown at 80 CSS pixels, sharp on high-density screens
-
-
-def make_thumbnails(out_dir: Path, manifest: dict) -> None:
-    """A small PNG of each language's first page, made from its first PDF.
-
-    Only a thumbnail older than its PDF is made again. Poppler's pdftoppm draws
-    it; the manifest names it as the language's ``thumbnail``.
-    """
-    for handout in manifest["handouts"]:
-        for language in handout["languages"]:
-            pdf = out_dir / language["files"][0]["path"]
-            png = pdf.with_name(f"{handout['slug']}.{language['code']}.png")
-            if not png.is_file() or png.stat().st_mtime_ns < pdf.stat().st_mtime_ns:
-                _draw_first_page(pdf, png)
-            language["thumbnail"] = png.relative_to(out_dir).as_posix()
-
-
-def _draw_first_page(pdf: Path, png: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="handouts-thumbnail-") as folder:
-        result = subprocess.run(
-            ["pdftoppm", "-png", "-singlefile", "-f", "1", "-l", "1",
-             "-scale-to-x", str(THUMBNAIL_WIDTH), "-scale-to-y", "-1", str(pdf),
-             str(Path(folder) / "page")], capture_output=True, text=True)
-        if result.returncode:
-            raise HandoutsError(f"cannot draw a thumbnail: {result.stderr.strip()}", path=pdf,
-                                fix="install poppler-utils (make pdfs does this)")
-        write_atomic(png, (Path(folder) / "page.png").read_bytes())
-
-
-def _png_size(path: Path) -> tuple[int, int]:
-    header = path.read_bytes()[16:24]
-    return struct.unpack(">II", header)
-
-
-def render_index(project: Project, manifest: dict, out_dir: Path | None = None) -> str:
-    """The "PDFs by language" page for ``manifest``."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.filters["kilobytes"] = lambda size: f"{max(1, round(size / 1000)):,} kB"
-    env.filters["date_long"] = lambda iso: format_date(
-        datetime.date.fromisoformat(iso), format="long", locale="en")
-    page = copy.deepcopy(manifest)
-    for handout in page["handouts"]:
-        for language in handout["languages"]:
-            if out_dir is not None and language.get("thumbnail"):
-                width, height = _png_size(out_dir / language["thumbnail"])
-                language["thumbnail_height"] = round(80 * height / width)
-            else:
-                language["thumbnail"] = None
-    try:
-        return env.get_template("index.html").render(manifest=page, organisation=project.organisation)
-    except jinja2.TemplateError as error:
-        raise HandoutsError(f"template error: {error}", path=project.templates_dir / "index.html",
-                            line=getattr(error, "lineno", None),
-                            fix="correct the page's template") from None
-
-
-def write_site(project: Project, out_dir: Path, records: list[FileRecord]) -> dict:
-    """Write ``manifest.json`` and ``index.html`` for the files on disk; return the manifest."""
-    manifest = manifest_data(project, current_records(project, out_dir, records))
-    make_thumbnails(out_dir, manifest)
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
-    write_atomic(out_dir / INDEX, render_index(project, manifest, out_dir).encode("utf-8"))
-    return manifest
 
 
 def _ordered_languages(project: Project) -> list[Language]:

@@ -1,0 +1,80 @@
+"""Strict PO syntax: what GNU gettext accepts, line by line.
+
+Babel's parser is lenient: it skips lines it does not understand and merges
+duplicate messages. A catalog is input from outside the team, so these
+functions find each such line first, to name it with its number.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+# One line of a PO file: a comment, a keyword with its string, or a string that
+# continues the one before. Babel's parser is lenient; this catches what it lets by.
+_PO_LINE = re.compile(r"""
+    \s* (?: \#.* | (?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) \s+ (?P<keyed>.*) | (?P<cont>".*) )? \s*$
+""", re.VERBOSE)
+_PO_STRING = re.compile(r'"(?:[^"\\]|\\[abfnrtv"\\?]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"\s*$')
+
+
+def po_lines(text: str) -> list[str]:
+    """The lines of a PO file as gettext counts them: split at "\n" only (a form feed or
+    a Unicode line separator inside a string is text, not a new line)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def po_syntax_errors(text: str) -> list[tuple[int, str]]:
+    """(line, problem) for each line that is not valid PO syntax, and each duplicate message."""
+    errors = []
+    for number, line in enumerate(po_lines(text), start=1):
+        match = _PO_LINE.fullmatch(line)
+        if match is None:
+            errors.append((number, f"not a PO keyword, string or comment: {line.strip()[:40]!r}"))
+            continue
+        string = match.group("keyed") or match.group("cont")
+        if string is not None and not _PO_STRING.match(string.strip()):
+            errors.append((number, "the string is not closed, or has a bad escape"))
+    if not errors:
+        errors.extend(_duplicate_messages(text))
+    return errors
+
+
+def _duplicate_messages(text: str) -> list[tuple[int, str]]:
+    """Messages defined twice (same context and msgid), which Babel would silently merge."""
+    seen: dict[tuple, int] = {}
+    errors = []
+    context = None
+    key_line = None
+    parts: list[str] = []
+    collecting = None
+
+    def finish():
+        nonlocal context
+        if collecting == "msgid" and key_line is not None:
+            key = (context, "".join(parts))
+            if key[1] and key in seen:
+                errors.append((key_line, f"duplicate message (first defined at line {seen[key]})"))
+            seen.setdefault(key, key_line)
+            context = None
+
+    for number, line in enumerate(po_lines(text), start=1):
+        stripped = line.strip()
+        if stripped.startswith('"') and collecting in ("msgctxt", "msgid"):
+            parts.append(stripped[1:-1])
+            continue
+        keyword, _, rest = stripped.partition(" ")
+        if keyword == "msgctxt":
+            finish()
+            collecting, parts, context = "msgctxt", [rest.strip()[1:-1]], None
+        elif keyword == "msgid":
+            if collecting == "msgctxt":
+                context = "".join(parts)
+            else:
+                finish()
+            collecting, parts, key_line = "msgid", [rest.strip()[1:-1]], number
+        elif keyword.startswith("msgid_plural") or keyword.startswith("msgstr"):
+            finish()
+            collecting = None
+    finish()
+    return errors

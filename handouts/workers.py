@@ -1,0 +1,97 @@
+"""The worker processes that render jobs in parallel.
+
+Each worker renders many jobs, keeping its parsed stylesheets and compiled
+templates, hands memory back between jobs, and dies with the build that
+started it. A job that fails gives its reason instead of a record; it never
+stops the other jobs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import multiprocessing
+import os
+import signal
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import HandoutsError
+from .jobs import Job
+
+# A job's outcome: its record, or the reason it failed.
+RunJob = Callable[[Job, Path], object]
+
+
+def run_all(run: RunJob, jobs: list[Job], out_dir: Path, workers: int) -> Iterator[tuple[Job, object]]:
+    """(job, ``run(job, out_dir)`` or failure reason) for each job, as they finish."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield job, run_safely(run, job, out_dir)
+        return
+    # The slowest jobs (CJK, bilingual, large print) go first, to balance the load.
+    ordered = sorted(jobs, key=expected_cost, reverse=True)
+    # Import WeasyPrint here, only now that there is work, and fork: every
+    # worker starts with it loaded, and scripts using the library need no
+    # __main__ guard.
+    import weasyprint  # noqa: F401
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        futures = {pool.submit(_run_in_worker, run, job, out_dir): job for job in ordered}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def run_safely(run: RunJob, job: Job, out_dir: Path) -> object:
+    """``run(job, out_dir)``, or the reason it failed as one string."""
+    try:
+        return run(job, out_dir)
+    except HandoutsError as error:
+        return str(error)
+    except Exception:  # an engine failure must not stop the other languages
+        return traceback.format_exc(limit=3).strip()
+
+
+def expected_cost(job: Job) -> float:
+    """A rough relative cost of rendering ``job``, to start the slowest first."""
+    cost = 3.0 if job.language.script in ("Hans", "Hant", "Jpan", "Kore") else 1.0
+    return cost * (2.0 if job.edition.bilingual else 1.0) * job.edition.base_font_pt / 12
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make a worker end when the build that started it ends, even by SIGKILL,
+    instead of lingering with its memory (Linux; elsewhere the pool's own
+    shutdown is all there is)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _run_in_worker(run: RunJob, job: Job, out_dir: Path) -> object:
+    try:
+        return run_safely(run, job, out_dir)
+    finally:
+        _release_memory()
+
+
+def _release_memory() -> None:
+    """Hand memory back between jobs: a CJK document reads whole 20 MB font
+    collections, and a worker renders many documents."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the allocator keeps it, no harm
+        pass
