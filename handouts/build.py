@@ -2,10 +2,11 @@
 
 The stages, in order: each language passes the publication gate (gate.py); a
 job whose inputs have not changed since the last build into the folder is
-skipped (incremental.py); the rest render in worker processes (workers.py),
-each PDF written atomically; then the manifest and the page are written from
-what is on disk (manifest.py, page.py). A job that fails is reported and
-leaves the last good PDF where it was; the others go on.
+skipped (incremental.py); the rest render in worker processes (workers.py)
+into a staging folder; then the new PDFs are switched in, and the manifest
+and the page written, in an order that keeps the manifest true at every
+instant (publish.py). A job that fails is reported and leaves the last good
+PDF where it was; the others go on. A build that is stopped changes nothing.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from .gate import Policy, Verdict, assess
 from .incremental import job_key, read_state, still_there, tree_fingerprint, write_state
 from .jobs import Job
 from .manifest import FileRecord, read_manifest
-from .output import output_lock, write_atomic
-from .page import write_site
+from .output import output_lock, sweep_temporary_files, write_atomic
+from .publish import publish, staging_folder
 from .project import Project
 from .render import render_pdf
 from .workers import run_all
@@ -53,7 +54,7 @@ class BuildReport:
 
 
 def run_job(job: Job, out_dir: Path) -> FileRecord:
-    """Render one job and write its PDF atomically."""
+    """Render one job and write its PDF atomically into ``out_dir``."""
     catalog = job.catalog
     if catalog is None and job.language.catalog is not None:
         catalog = read_catalog(job.language.catalog, job.language.locale)
@@ -83,8 +84,12 @@ def build(project: Project, out_dir: Path, jobs: list[Job], policy: Policy = Pol
     folder: another waits (``wait``) or stops.
     """
     with output_lock(out_dir, wait=wait, on_wait=on_wait):
-        return _build(project, out_dir, jobs, policy, allow_incomplete, progress,
-                      workers or os.cpu_count() or 1, force)
+        try:
+            return _build(project, out_dir, jobs, policy, allow_incomplete, progress,
+                          workers or os.cpu_count() or 1, force)
+        except KeyboardInterrupt:  # stopped: what was staged never reaches the folder
+            sweep_temporary_files(out_dir)
+            raise
 
 
 def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, force):
@@ -121,7 +126,7 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
         else:
             to_render.append(job)
 
-    for job, outcome in run_all(run_job, to_render, out_dir, workers):
+    for job, outcome in run_all(run_job, to_render, staging_folder(out_dir), workers):
         if isinstance(outcome, FileRecord):
             report.built.append(outcome)
             state[outcome.path] = {"key": keys[outcome.path], "record": asdict(outcome)}
@@ -130,10 +135,10 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
             report.failed.append(JobFailure(job, outcome))
             _tell(progress, job, "failed")
     try:
-        write_site(project, out_dir, [r for r in previous if r.language not in withdrawn]
-                   + report.unchanged + report.built)
+        publish(project, out_dir, report.built,
+                [r for r in previous if r.language not in withdrawn] + report.unchanged)
         write_state(out_dir, state)
-    except HandoutsError as error:  # the page and manifest on disk stay the last good ones
+    except HandoutsError as error:  # the manifest on disk is still true, if incomplete
         report.errors.append(str(error))
     report.seconds = time.monotonic() - started
     return report

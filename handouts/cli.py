@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("stopped: finished files are kept; no partial file was written", file=sys.stderr)
+        print("stopped: the output folder keeps its last complete build; "
+              "no partial file was written", file=sys.stderr)
         return 130
 
 

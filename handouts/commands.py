@@ -46,8 +46,14 @@ def cmd_build(project: Project, args) -> int:
     progress.close()
     for verdict in report.skipped:
         print(f"skipped  {verdict.language.code}: {verdict.reason}")
+    # A broken catalog fails each job of its language for one reason: say it once.
+    by_reason: dict[str, list] = {}
     for failure in report.failed:
-        print(f"\nfailed: {failure.job}\n{failure.reason}", file=sys.stderr)
+        by_reason.setdefault(failure.reason, []).append(failure.job)
+    for reason, failed_jobs in by_reason.items():
+        jobs_text = str(failed_jobs[0]) if len(failed_jobs) == 1 else (
+            f"{len(failed_jobs)} jobs of {', '.join(dict.fromkeys(j.language.code for j in failed_jobs))}")
+        print(f"\nfailed: {jobs_text}\n{reason}", file=sys.stderr)
     for error in report.errors:
         print(f"\nfailed: {error}", file=sys.stderr)
     print(f"{len(report.built)} built, {len(report.unchanged)} unchanged, "

@@ -10,10 +10,12 @@ be added, none removed or changed in meaning.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .editions import EDITIONS, PAPERS
+from .errors import HandoutsError
 from .languages import Language
 from .output import sha256_of
 from .project import Project
@@ -44,10 +46,15 @@ class FileRecord:
 
 
 def read_manifest(out_dir: Path) -> list[FileRecord]:
-    """The file records of the manifest in ``out_dir``; none if it is absent or unreadable."""
+    """The file records of the manifest in ``out_dir``; none if it is absent or unreadable.
+
+    A manifest may come from elsewhere (a shard's, to merge): one that lists a
+    path outside its folder is refused, so no file is ever read or written
+    outside the folders a command was given.
+    """
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return [
+        records = [
             FileRecord(path=f["path"], handout=h["slug"], language=lang["code"],
                        paper=f["paper"], edition=f["edition"], pages=f["pages"],
                        bytes=f["bytes"], sha256=f["sha256"], title=lang["title"],
@@ -57,6 +64,25 @@ def read_manifest(out_dir: Path) -> list[FileRecord]:
         ]
     except (OSError, ValueError, KeyError, TypeError):
         return []
+    for record in records:
+        if not is_output_path(record.path):
+            raise HandoutsError(
+                f"lists {str(record.path)[:80]!r}, which is not a file name inside the folder",
+                path=out_dir / MANIFEST,
+                fix="every path must be HANDOUT/HANDOUT.LANG.PAPER.EDITION.pdf; "
+                    "delete the manifest and build again")
+    return records
+
+
+# What a build names its files: HANDOUT/HANDOUT.LANG.PAPER.EDITION.pdf, in
+# letters, digits and hyphens, so that no path can lead out of the folder.
+_OUTPUT_PATH = re.compile(r"([a-z0-9][a-z0-9-]*)/\1\.[A-Za-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+\.pdf",
+                          re.ASCII)
+
+
+def is_output_path(path: object) -> bool:
+    """Whether ``path`` is a file name a build writes, relative to its output folder."""
+    return isinstance(path, str) and _OUTPUT_PATH.fullmatch(path) is not None
 
 
 def current_records(project: Project, out_dir: Path, records: list[FileRecord]) -> list[FileRecord]:

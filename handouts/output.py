@@ -12,12 +12,16 @@ import errno
 import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 from .errors import HandoutsError
 
 LOCK_NAME = ".build.lock"
+# Where a build puts the PDFs it makes until it switches them in (publish.py):
+# inside the output folder, so that the switch is a rename on one file system.
+STAGING_NAME = ".staging"
 _TEMP_SUFFIX = ".tmp"
 
 
@@ -89,10 +93,15 @@ def output_lock(out_dir: Path, wait: bool = True, on_wait=None):
 
 
 def sweep_temporary_files(out_dir: Path) -> list[Path]:
-    """Remove temporary files a killed build left (only ever under the lock)."""
-    swept = [path for path in out_dir.rglob(f".*{_TEMP_SUFFIX}") if path.is_file()]
-    for path in swept:
-        path.unlink(missing_ok=True)
+    """Remove temporary files and the staging folder a stopped or killed build
+    left (only ever under the lock)."""
+    staging = out_dir / STAGING_NAME
+    swept = [staging] if staging.is_dir() else []
+    shutil.rmtree(staging, ignore_errors=True)
+    for path in out_dir.rglob(f".*{_TEMP_SUFFIX}"):
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            swept.append(path)
     return swept
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import json
 import struct
 import subprocess
 import tempfile
@@ -18,7 +17,6 @@ import jinja2
 from babel.dates import format_date
 
 from .errors import HandoutsError
-from .manifest import MANIFEST, FileRecord, current_records, manifest_data
 from .output import write_atomic
 from .project import Project
 
@@ -82,13 +80,3 @@ def render_index(project: Project, manifest: dict, out_dir: Path | None = None) 
         raise HandoutsError(f"template error: {error}", path=project.templates_dir / "index.html",
                             line=getattr(error, "lineno", None),
                             fix="correct the page's template") from None
-
-
-def write_site(project: Project, out_dir: Path, records: list[FileRecord]) -> dict:
-    """Write ``manifest.json`` and ``index.html`` for the files on disk; return the manifest."""
-    manifest = manifest_data(project, current_records(project, out_dir, records))
-    make_thumbnails(out_dir, manifest)
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
-    write_atomic(out_dir / INDEX, render_index(project, manifest, out_dir).encode("utf-8"))
-    return manifest

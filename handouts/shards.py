@@ -11,7 +11,7 @@ from .errors import HandoutsError
 from .jobs import Job
 from .manifest import FileRecord, read_manifest
 from .output import output_lock, write_atomic
-from .page import write_site
+from .publish import publish, staging_folder
 from .project import Project
 
 
@@ -41,21 +41,33 @@ def join_shards(project: Project, sources: list[Path], out_dir: Path) -> list[Fi
 
     Each file is checked against its shard's manifest (size and SHA-256) before
     it is copied, so a damaged shard fails the join instead of being published.
+    Paths come only from the shard's manifest, in the shape a build writes
+    (manifest.read_manifest refuses any other), and a file that is a link is
+    refused, so nothing outside the shards is read and nothing outside
+    ``out_dir`` written.
     """
     records: list[FileRecord] = []
     with output_lock(out_dir):
+        staging = staging_folder(out_dir)
         for source in sources:
             found = read_manifest(source)
             if not found and not (source / "manifest.json").is_file():
                 raise HandoutsError("no manifest.json: not the output of a build", path=source,
                                     fix="give the folders that build_pdfs.py --shard K/N wrote")
             for record in found:
-                data = (source / record.path).read_bytes()
+                data = _shard_file(source / record.path)
                 if len(data) != record.bytes or hashlib.sha256(data).hexdigest() != record.sha256:
                     raise HandoutsError("does not match its manifest (size or SHA-256)",
                                         path=source / record.path,
                                         fix="build that shard again")
-                write_atomic(out_dir / record.path, data)
+                write_atomic(staging / record.path, data)
                 records.append(record)
-        write_site(project, out_dir, read_manifest(out_dir) + records)
+        publish(project, out_dir, records, read_manifest(out_dir))
     return records
+
+
+def _shard_file(path: Path) -> bytes:
+    if path.is_symlink() or not path.is_file():
+        raise HandoutsError("is not a regular file of the shard", path=path,
+                            fix="build that shard again")
+    return path.read_bytes()

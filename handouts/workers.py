@@ -39,16 +39,29 @@ def run_all(run: RunJob, jobs: list[Job], out_dir: Path, workers: int) -> Iterat
     import weasyprint  # noqa: F401
 
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                               initializer=_worker_start, initargs=(os.getpid(),))
+    try:
         futures = {pool.submit(_run_in_worker, run, job, out_dir): job for job in ordered}
-        try:
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    except BaseException:
+        # Stopped (Ctrl-C, SIGTERM) or failed: end the workers now, whatever they
+        # are doing, rather than let them finish their jobs or wait on a pipe.
+        _kill_workers(pool)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    # The executor has no public way to end its processes at once; its
+    # _processes map (pid: Process) is the one place that knows them.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.kill()
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.join(timeout=5)
 
 
 def run_safely(run: RunJob, job: Job, out_dir: Path) -> object:
@@ -67,13 +80,21 @@ def expected_cost(job: Job) -> float:
     return cost * (2.0 if job.edition.bilingual else 1.0) * job.edition.base_font_pt / 12
 
 
-def _die_with_parent(parent: int) -> None:
-    """Make a worker end when the build that started it ends, even by SIGKILL,
-    instead of lingering with its memory (Linux; elsewhere the pool's own
-    shutdown is all there is)."""
+def _worker_start(parent: int) -> None:
+    """Set a worker up to be stopped by its build, never by itself.
+
+    The build decides when to stop: a worker ignores Ctrl-C (the terminal sends
+    it to the whole process group) and takes SIGTERM as the default, fatal
+    action, not as the build's own "stop cleanly" handler it inherited by fork.
+    And it dies with the build, even when the build is killed with SIGKILL,
+    instead of lingering with its memory (Linux; elsewhere the build's own
+    shutdown is all there is).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
     if os.getppid() != parent:  # the parent died before the line above
