@@ -5,14 +5,15 @@ every file it lists exists with the bytes and checksum it gives, and the page
 links only such files. A build therefore renders into a staging folder, and
 then:
 
-1. if any staged file would replace a file the manifest lists, it first writes a
-   manifest (and page) without those entries;
+1. if any staged file would replace a file the manifest lists, or a listed file
+   is to be listed no more, it first writes a page and then a manifest without
+   those entries;
 2. it moves the staged files into place, one rename each;
-3. it writes the manifest and page that list them.
+3. it writes the manifest, and then the page, that list them.
 
 A build stopped or killed at any point leaves a manifest that lists fewer
-files at most, never a wrong one; the next build sweeps the staging folder and
-lists them again.
+files at most, never a wrong one, and a page that links only files the
+manifest lists; the next build sweeps the staging folder and lists them again.
 """
 
 from __future__ import annotations
@@ -42,8 +43,10 @@ def publish(project: Project, out_dir: Path, staged: list[FileRecord],
     manifest written.
     """
     replaced = {record.path for record in staged}
-    if any(record.path in replaced for record in read_manifest(out_dir)):
-        write_site(project, out_dir, [r for r in kept if r.path not in replaced])
+    staying = [record for record in kept if record.path not in replaced]
+    listed = {record.path for record in read_manifest(out_dir)}
+    if listed - {record.path for record in staying}:  # some listed file goes or is replaced
+        write_site(project, out_dir, staying, fewer=True)
     staging = staging_folder(out_dir)
     for record in staged:
         target = out_dir / record.path
@@ -52,16 +55,22 @@ def publish(project: Project, out_dir: Path, staged: list[FileRecord],
             os.replace(staging / record.path, target)
         except OSError as error:
             raise output_error(error, target) from None
-    manifest = write_site(project, out_dir, kept + staged)
+    manifest = write_site(project, out_dir, staying + staged)
     shutil.rmtree(staging, ignore_errors=True)
     return manifest
 
 
-def write_site(project: Project, out_dir: Path, records: list[FileRecord]) -> dict:
-    """Write ``manifest.json`` and ``index.html`` for the files on disk; return the manifest."""
+def write_site(project: Project, out_dir: Path, records: list[FileRecord],
+               fewer: bool = False) -> dict:
+    """Write ``manifest.json`` and ``index.html`` for the files on disk; return the manifest.
+
+    The page must never link a file the manifest does not list: when the new
+    manifest lists ``fewer`` files, the page is written first, otherwise last.
+    """
     manifest = manifest_data(project, current_records(project, out_dir, records))
     make_thumbnails(out_dir, manifest)
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
-    write_atomic(out_dir / INDEX, render_index(project, manifest, out_dir).encode("utf-8"))
+    writes = [(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")),
+              (out_dir / INDEX, render_index(project, manifest, out_dir))]
+    for path, text in (reversed(writes) if fewer else writes):
+        write_atomic(path, text.encode("utf-8"))
     return manifest
