@@ -28,6 +28,7 @@ from .output import output_lock, sweep_temporary_files, write_atomic
 from .publish import publish, staging_folder
 from .project import Project
 from .render import render_pdf
+from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 from .workers import run_all
 
 
@@ -39,18 +40,24 @@ class JobFailure:
 
 @dataclass
 class BuildReport:
-    """What a build made, skipped and failed, why, and how long it took."""
+    """What a build made, skipped, held and failed, why, and how long it took."""
 
     built: list[FileRecord] = field(default_factory=list)
     unchanged: list[FileRecord] = field(default_factory=list)  # inputs as last time: skipped
     failed: list[JobFailure] = field(default_factory=list)
+    # Below the gate and never published in this folder: work in progress.
     skipped: list[Verdict] = field(default_factory=list)
+    # Below the gate, but published in this folder: kept at its last good version.
+    held: list[Verdict] = field(default_factory=list)
+    # Listed in this folder as drafts, taken off under publish = "reviewed".
+    withdrawn: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # failures of the build as a whole
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.errors
+        """Nothing failed, and no published language is held back by a mistake."""
+        return not self.failed and not self.errors and not any(v.broken for v in self.held)
 
 
 def run_job(job: Job, out_dir: Path) -> FileRecord:
@@ -58,8 +65,10 @@ def run_job(job: Job, out_dir: Path) -> FileRecord:
     catalog = job.catalog
     if catalog is None and job.language.catalog is not None:
         catalog = read_catalog(job.language.catalog, job.language.locale)
+    review = job.review or language_review(job.language, catalog)
     rendered = render_pdf(job.handout, job.language, job.edition, job.paper,
-                          print_shop=job.print_shop, incomplete=job.incomplete, catalog=catalog)
+                          print_shop=job.print_shop, incomplete=job.incomplete, catalog=catalog,
+                          review=review)
     write_atomic(out_dir / job.path, rendered.data)
     return FileRecord(
         path=job.path.as_posix(), handout=job.handout.slug, language=job.language.code,
@@ -68,7 +77,18 @@ def run_job(job: Job, out_dir: Path) -> FileRecord:
         title=rendered.title, translated=catalog.percent if catalog else 100.0,
         incomplete=job.incomplete,
         bleed_mm=job.print_shop.bleed_mm if job.print_shop else 0.0,
-        crop_marks=bool(job.print_shop and job.print_shop.crop_marks))
+        crop_marks=bool(job.print_shop and job.print_shop.crop_marks),
+        review=review.status, reviewer=review.reviewer,
+        reviewed=review.date.isoformat() if review.date else None,
+        reviewed_messages=review.reviewed_percent,
+        changed_since_review=review.changed_since_review)
+
+
+def language_review(language, catalog) -> ReviewState:
+    """The review state of ``language`` as its catalog and stamp stand now."""
+    if catalog is None:
+        return SOURCE
+    return review_state(catalog, read_stamp(stamp_path(catalog.path)))
 
 
 def build(project: Project, out_dir: Path, jobs: list[Job], policy: Policy = Policy(),
@@ -100,6 +120,7 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
     template = read_template(project.template_catalog)
     verdicts = {code: assess(project.languages[code], policy, template)
                 for code in dict.fromkeys(job.language.code for job in jobs)}
+    published = {record.language for record in previous}
     runnable = []
     for job in jobs:
         verdict = verdicts[job.language.code]
@@ -107,12 +128,18 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
             report.failed.append(JobFailure(job, verdict.reason))
             _tell(progress, job, "failed")
         elif verdict.publishable:
-            runnable.append(replace(job, catalog=verdict.catalog))
-        elif allow_incomplete:
-            runnable.append(replace(job, catalog=verdict.catalog, incomplete=True))
+            runnable.append(replace(job, catalog=verdict.catalog, review=verdict.review))
+        elif allow_incomplete and policy.publish == "drafts":
+            runnable.append(replace(job, catalog=verdict.catalog, review=verdict.review,
+                                    incomplete=True))
+        elif job.language.code in published:  # never unpublish silently: keep the last good
+            if verdict not in report.held:
+                report.held.append(verdict)
         elif verdict not in report.skipped:
             report.skipped.append(verdict)
-    withdrawn = {verdict.language.code for verdict in report.skipped}
+    drafts = {r.language for r in previous if r.review == "draft"}
+    if policy.publish == "reviewed":  # the drafts an earlier build listed go
+        previous = [r for r in previous if r.review != "draft"]
 
     templates = tree_fingerprint(project.templates_dir)
     keys = {job.path.as_posix(): job_key(job, templates) for job in runnable}
@@ -134,9 +161,10 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
         else:
             report.failed.append(JobFailure(job, outcome))
             _tell(progress, job, "failed")
+    if policy.publish == "reviewed":
+        report.withdrawn = sorted(drafts - {r.language for r in report.built + report.unchanged})
     try:
-        publish(project, out_dir, report.built,
-                [r for r in previous if r.language not in withdrawn] + report.unchanged)
+        publish(project, out_dir, report.built, previous + report.unchanged)
         write_state(out_dir, state)
     except HandoutsError as error:  # the manifest on disk is still true, if incomplete
         report.errors.append(str(error))

@@ -26,6 +26,7 @@ from babel.plural import to_gettext
 from .catalogs import (TranslationCatalog, UnreadableCatalog, first_form, header_line,
                        read_catalog)
 from .markup import PAGE, PAGES, markup_problems, tags_of
+from .review import ReviewStamp, review_state
 
 ERROR, WARNING = "error", "warning"
 
@@ -97,6 +98,7 @@ class CheckContext:
     locale: str | None = None  # the language it must be for (default: its Language header)
     plural_forms: str | None = None  # the header a locale CLDR lacks must have
     template: TranslationCatalog | None = None  # the .pot it should be up to date with
+    stamp: ReviewStamp | None = None  # the catalog's review stamp, if it was reviewed
 
 
 def finding(check: str, path: Path | str, line: int | None, message: str) -> Finding:
@@ -104,13 +106,14 @@ def finding(check: str, path: Path | str, line: int | None, message: str) -> Fin
 
 
 def check_file(path: Path, locale: str | None = None, plural_forms: str | None = None,
-               template: TranslationCatalog | None = None) -> list[Finding]:
+               template: TranslationCatalog | None = None,
+               stamp: ReviewStamp | None = None) -> list[Finding]:
     """Every check on the PO file at ``path`` (see ``CheckContext`` for the rest)."""
     try:
         catalog = read_catalog(path, locale, template)
     except UnreadableCatalog as error:
         return [finding(error.check, path, error.line, error.message)]
-    return check_catalog(catalog, CheckContext(locale, plural_forms, template))
+    return check_catalog(catalog, CheckContext(locale, plural_forms, template, stamp))
 
 
 def check_catalog(catalog: TranslationCatalog,
@@ -192,6 +195,18 @@ def _same_translation(catalog: TranslationCatalog, context: CheckContext):
         if other is not message and other.id != message.id:
             yield message.lineno, (f"{_short(string)!r} also translates "
                                    f"{_short(first_form(other.id))!r} (line {other.lineno})")
+
+
+@catalog_check("changed-since-review", WARNING,
+               "the message was reviewed, and its English or translation has changed since",
+               "have a qualified medical translator review the language again: "
+               "build_pdfs.py review LANG --reviewer NAME")
+def _changed_since_review(catalog: TranslationCatalog, context: CheckContext):
+    if context.stamp is None:
+        return
+    for message in review_state(catalog, context.stamp).changed:
+        yield message.lineno, (f"{_short(first_form(message.id))!r} is not as reviewed by "
+                               f"{context.stamp.reviewer} on {context.stamp.date.isoformat()}")
 
 
 @message_check("plural-forms", ERROR, "a plural message has the wrong number of forms",

@@ -7,6 +7,7 @@ the other commands are the translators' workflow (docs/translating.md).
 from __future__ import annotations
 
 import argparse
+import datetime
 import signal
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from .commands import COMMANDS
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS
 from .errors import HandoutsError
+from .gate import PUBLISH
 from .project import load_project
 
 
@@ -24,7 +26,8 @@ def make_parser() -> argparse.ArgumentParser:
                     "with the 'PDFs by language' page (index.html) and manifest.json; "
                     "and keep the translation catalogs up to date.",
         epilog="Without a command, 'build' runs. 'build_pdfs.py COMMAND --help' tells more. "
-               "Translators: see docs/translating.md.")
+               "Translators: see docs/translating.md.\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=Path("."),
                         help="the project folder (default: the current folder)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -33,8 +36,10 @@ def make_parser() -> argparse.ArgumentParser:
         "build", help="render the PDFs, the page and the manifest (the default)",
         description="Render each handout in each language to PDF, then write index.html and "
                     "manifest.json. A language below the publication gate is skipped with its "
-                    "reason. A job that fails is reported, the others still build, the last "
-                    "good PDF is kept, and the exit code is 1.")
+                    "reason, unless it was published in the output folder: then it is held at "
+                    "its last good version. A job that fails is reported, the others still "
+                    "build, the last good PDF is kept, and the exit code is 1." + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     cmd.add_argument("--lang", action="append", metavar="CODE", dest="languages",
                      help="build only this language (a BCP 47 code from "
                           "locales/languages.toml, such as es); repeat for more")
@@ -125,6 +130,23 @@ def make_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true", help="print JSON instead of lines")
 
     cmd = commands.add_parser(
+        "review", help="record a medical translator's review of a language, bound to its text",
+        description="Record that a qualified medical translator reviewed the language's "
+                    "catalog as it stands now: the reviewer, the date, the translator (the "
+                    "catalog's Last-Translator) and a fingerprint of every message, in "
+                    "handouts.review.toml beside the catalog. The language is 'reviewed' while "
+                    "its text stays as reviewed; any change makes it a draft again. A catalog "
+                    "with check errors cannot be reviewed: fix it first.")
+    cmd.add_argument("code", metavar="CODE", help="the language reviewed, such as es")
+    cmd.add_argument("--reviewer", required=True, metavar='"FULL NAME"',
+                     help="the reviewer's full name, as the PDFs will credit them")
+    cmd.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
+                     help="the date of the review (default: today)")
+    cmd.add_argument("--same-person", action="store_true",
+                     help="the reviewer is also the catalog's translator and signs that they are "
+                          "qualified for both roles (recorded in the stamp)")
+
+    cmd = commands.add_parser(
         "preview", help="build one language quickly, unfinished text highlighted",
         description="Render one language (US Letter, standard edition) whatever its state: "
                     "untranslated messages show their English on yellow, fuzzy ones their "
@@ -139,6 +161,31 @@ def _gate_options(cmd) -> None:
     cmd.add_argument("--min-translated", type=float, metavar="PERCENT",
                      help="publish a language only from this percent translated (default: "
                           "[tool.handouts] min-translated in pyproject.toml, else 100)")
+    cmd.add_argument("--publish", choices=PUBLISH,
+                     help="'drafts': every language that passes the gate, drafts marked as such; "
+                          "'reviewed': only languages reviewed as they stand (default: "
+                          "[tool.handouts] publish in pyproject.toml, else drafts)")
+
+
+def _iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD, "
+                                         "such as 2027-01-31") from None
+
+
+EXIT_CODES = """
+exit codes:
+  0    done; languages below the publication gate that were never published in
+       the output folder are skipped, with their reason
+  1    a job failed; or a published language is held at its last good version
+       because of a check error or an unreadable catalog; or a language asked
+       for with --lang gave no PDF; or `check` found an error
+  2    bad input or set-up (an unknown language, a broken languages.toml, ...):
+       nothing was built
+  130  stopped (Ctrl-C or SIGTERM): the output folder keeps its last complete build
+"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@ library, and prints what happened. Each returns the exit code."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -10,16 +11,17 @@ from pathlib import Path
 from .build import build, run_job
 from .catalog_update import init_catalog, update_catalog, write_catalog
 from .catalogs import read_catalog, read_template
-from .checks import ERROR, check_file
+from .checks import ERROR, CheckContext, check_catalog, check_file
 from .console import Progress, table
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
 from .errors import HandoutsError
 from .extract import extract_messages, write_template
 from .fonts import subsetting_warning
-from .gate import Policy, load_policy
+from .gate import Policy, load_policy, make_policy
 from .jobs import Job, plan
 from .languages import Language, add_language_entry
 from .project import Project
+from .review import make_stamp, read_stamp, review_state, stamp_path, write_stamp
 from .shards import join_shards, parse_shard, shard
 
 
@@ -46,6 +48,11 @@ def cmd_build(project: Project, args) -> int:
     progress.close()
     for verdict in report.skipped:
         print(f"skipped  {verdict.language.code}: {verdict.reason}")
+    for verdict in report.held:
+        print(f"held     {verdict.language.code} at its last good version: {verdict.reason}",
+              file=sys.stderr if verdict.broken else sys.stdout)
+    for code in report.withdrawn:
+        print(f"withdrawn {code}: a draft, and this build publishes only reviewed languages")
     # A broken catalog fails each job of its language for one reason: say it once.
     by_reason: dict[str, list] = {}
     for failure in report.failed:
@@ -56,10 +63,15 @@ def cmd_build(project: Project, args) -> int:
         print(f"\nfailed: {jobs_text}\n{reason}", file=sys.stderr)
     for error in report.errors:
         print(f"\nfailed: {error}", file=sys.stderr)
+    made = {record.language for record in report.built + report.unchanged}
+    missing = [code for code in dict.fromkeys(args.languages or ()) if code not in made]
+    for code in missing:
+        print(f"error: {code} was asked for, and no PDF of it was built (see above)",
+              file=sys.stderr)
     print(f"{len(report.built)} built, {len(report.unchanged)} unchanged, "
-          f"{len(report.skipped)} language(s) skipped, {len(report.failed)} failed "
-          f"in {report.seconds:.1f} s; page and manifest in {out_dir}")
-    return 0 if report.ok else 1
+          f"{len(report.skipped)} language(s) skipped, {len(report.held)} held, "
+          f"{len(report.failed)} failed in {report.seconds:.1f} s; page and manifest in {out_dir}")
+    return 0 if report.ok and not missing else 1
 
 
 def cmd_merge(project: Project, args) -> int:
@@ -129,19 +141,23 @@ def cmd_stats(project: Project, args) -> int:
         # A language counts against the template; a file given by path, which
         # may come from anywhere, counts on its own, as msgfmt counts it.
         if language is None:
-            stats = read_catalog(path).stats
+            catalog = read_catalog(path)
         else:
-            stats = read_catalog(path, language.locale, template).stats
+            catalog = read_catalog(path, language.locale, template)
+        stats = catalog.stats
+        review = review_state(catalog, read_stamp(stamp_path(path)) if language else None)
         rows.append({"language": label, "catalog": str(path), "translated": stats.translated,
                      "fuzzy": stats.fuzzy, "untranslated": stats.untranslated,
                      "obsolete": stats.obsolete, "missing": stats.missing,
-                     "percent": stats.percent})
+                     "percent": stats.percent, "reviewed": review.reviewed,
+                     "review": review.status})
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     columns = ("translated", "fuzzy", "untranslated", "obsolete", "missing")
-    print(table(("language", *columns, "percent"),
-                [[r["language"], *(r[c] for c in columns), f'{r["percent"]:.1f}%'] for r in rows]))
+    print(table(("language", *columns, "percent", "reviewed"),
+                [[r["language"], *(r[c] for c in columns), f'{r["percent"]:.1f}%', r["reviewed"]]
+                 for r in rows]))
     return 0
 
 
@@ -152,7 +168,8 @@ def cmd_check(project: Project, args) -> int:
         if language is None:
             findings += check_file(path, template=template)
         else:
-            findings += check_file(path, language.locale, language.plural_forms, template)
+            findings += check_file(path, language.locale, language.plural_forms, template,
+                                   read_stamp(stamp_path(path)))
     errors = sum(1 for f in findings if f.severity == ERROR)
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
@@ -161,6 +178,28 @@ def cmd_check(project: Project, args) -> int:
             print(finding)
         print(f"{errors} error(s), {len(findings) - errors} warning(s)")
     return 1 if errors else 0
+
+
+def cmd_review(project: Project, args) -> int:
+    [language] = _translated_languages(project, [args.code])
+    template = read_template(project.template_catalog)
+    catalog = read_catalog(language.catalog, language.locale, template)
+    errors = [f for f in check_catalog(catalog, CheckContext(language.locale,
+                                                             language.plural_forms, template))
+              if f.severity == ERROR]
+    if errors:
+        raise HandoutsError(
+            f"{len(errors)} check error(s), such as: {errors[0]}", path=language.catalog,
+            fix=f"fix the catalog first (build_pdfs.py check {language.code}), then review it")
+    stamp = make_stamp(catalog, args.reviewer, args.date or datetime.date.today(),
+                       same_person=args.same_person)
+    path = stamp_path(language.catalog)
+    write_stamp(stamp, path, catalog)
+    state = review_state(catalog, stamp)
+    print(f"{language.code}: {len(stamp.fingerprints)} message(s) reviewed by {stamp.reviewer} "
+          f"on {stamp.date.isoformat()}, recorded in {path.relative_to(project.root)}; "
+          f"the language is now {state.status}")
+    return 0
 
 
 def cmd_preview(project: Project, args) -> int:
@@ -184,9 +223,8 @@ def _absolute(path: Path) -> Path:
 
 def _policy(project: Project, args) -> Policy:
     policy = load_policy(project.root / "pyproject.toml")
-    if args.min_translated is not None:
-        policy = Policy(min_translated=args.min_translated)
-    return policy
+    return make_policy(policy.min_translated if args.min_translated is None else args.min_translated,
+                       args.publish or policy.publish, "the command line")
 
 
 def _translated_languages(project: Project, codes) -> list[Language]:
@@ -217,6 +255,7 @@ def _catalog_arguments(project: Project, arguments) -> list[tuple[str, Path, Lan
 
 COMMANDS = {
     "build": cmd_build, "extract": cmd_extract, "update": cmd_update, "init": cmd_init,
-    "stats": cmd_stats, "check": cmd_check, "preview": cmd_preview, "merge": cmd_merge,
+    "stats": cmd_stats, "check": cmd_check, "review": cmd_review, "preview": cmd_preview,
+    "merge": cmd_merge,
     "serve": cmd_serve,
 }

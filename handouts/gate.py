@@ -1,8 +1,10 @@
 """The publication gate: which languages may be built and listed.
 
 A language is published only when its catalog meets the policy: by default
-every message translated, none fuzzy, no check error. A language below it is
-skipped with a one-line reason. A policy may set a lower share translated
+every message translated, none fuzzy, no check error; under ``publish =
+"reviewed"``, also reviewed as it stands (review.py). A language below it is
+skipped with a one-line reason (build.py keeps a language that was published
+in the output folder at its last good version instead). A policy may set a lower share translated
 (``min-translated``); the PDFs of such a language then show the English of
 each message it has not translated yet, and never a fuzzy guess, which is
 never compiled. A catalog that cannot be read at all is not skipped but
@@ -19,8 +21,10 @@ from .catalogs import TranslationCatalog, UnreadableCatalog, read_catalog
 from .checks import ERROR, CheckContext, Finding, check_catalog, finding
 from .errors import HandoutsError
 from .languages import Language
+from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 
-POLICY_SETTINGS = ("min-translated",)
+POLICY_SETTINGS = ("min-translated", "publish")
+PUBLISH = ("drafts", "reviewed")
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,9 @@ class Policy:
     """What a catalog needs to be published (``[tool.handouts]`` in pyproject.toml)."""
 
     min_translated: float = 100.0  # percent, like po4a's --keep
+    # "drafts": every language that passes the other conditions, its PDFs marked
+    # as drafts until reviewed; "reviewed": only languages reviewed as they stand.
+    publish: str = "drafts"
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,13 @@ class Verdict:
     reason: str = ""  # one line, empty when publishable
     unreadable: bool = False  # the catalog cannot be read: a failure, not a skip
     catalog: TranslationCatalog | None = None  # as read, for the build to render from
+    review: ReviewState | None = None  # what its PDFs may say of their review
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def broken(self) -> bool:
+        """Unreadable, or with a check error: a mistake to fix, not work in progress."""
+        return self.unreadable or any(f.severity == ERROR for f in self.findings)
 
 
 def load_policy(pyproject: Path) -> Policy:
@@ -56,27 +69,39 @@ def load_policy(pyproject: Path) -> Policy:
         raise HandoutsError(f"[tool.handouts] has unknown setting(s): {', '.join(unknown)}",
                             path=pyproject,
                             fix=f"remove them; the settings are: {', '.join(POLICY_SETTINGS)}")
-    minimum = settings.get("min-translated", 100)
-    if not isinstance(minimum, (int, float)) or not 0 <= minimum <= 100:
-        raise HandoutsError("[tool.handouts] min-translated must be a number from 0 to 100",
-                            path=pyproject)
-    return Policy(min_translated=float(minimum))
+    return make_policy(settings.get("min-translated", 100), settings.get("publish", "drafts"),
+                       pyproject)
+
+
+def make_policy(min_translated: object, publish: object, source: Path | str) -> Policy:
+    """A policy from its settings, or a clear error naming where they came from."""
+    if not isinstance(min_translated, (int, float)) or not 0 <= min_translated <= 100:
+        raise HandoutsError("min-translated must be a number from 0 to 100", path=source)
+    if publish not in PUBLISH:
+        raise HandoutsError(f"publish must be one of {', '.join(PUBLISH)}, not {publish!r}",
+                            path=source,
+                            fix='"drafts" publishes drafts marked as such; "reviewed" only '
+                                "languages reviewed as they stand")
+    return Policy(min_translated=float(min_translated), publish=publish)
 
 
 def assess(language: Language, policy: Policy,
            template: TranslationCatalog | None = None) -> Verdict:
     """Read ``language``'s catalog once, check it, and judge it against ``policy``."""
     if language.catalog is None:
-        return Verdict(language, True)
+        return Verdict(language, True, review=SOURCE)
     try:
+        stamp = read_stamp(stamp_path(language.catalog))
         catalog = read_catalog(language.catalog, language.locale, template)
     except UnreadableCatalog as error:
         reason = finding(error.check, error.path, error.line, error.message)
         return Verdict(language, False, f"{reason}\n  fix: {error.fix}", unreadable=True)
     except HandoutsError as error:
         return Verdict(language, False, str(error), unreadable=True)
-    findings = check_catalog(catalog, CheckContext(language.locale, language.plural_forms, template))
+    findings = check_catalog(catalog, CheckContext(language.locale, language.plural_forms,
+                                                   template, stamp))
     errors = [f for f in findings if f.severity == ERROR]
+    review = review_state(catalog, stamp)
     reasons = []
     if catalog.percent < policy.min_translated:
         reasons.append(f"{catalog.percent:g}% translated, {policy.min_translated:g}% needed")
@@ -85,5 +110,10 @@ def assess(language: Language, policy: Policy,
     if errors:
         reasons.append(f"{len(errors)} check error{'s' if len(errors) > 1 else ''} "
                        f"(first: {errors[0]})")
-    return Verdict(language, not reasons, "; ".join(reasons), catalog=catalog, findings=findings)
+    if policy.publish == "reviewed" and review.status != "reviewed":
+        reasons.append("not reviewed as it stands" + (
+            f" ({review.changed_since_review} message(s) changed since review)"
+            if review.changed else "") + '; publish = "reviewed"')
+    return Verdict(language, not reasons, "; ".join(reasons), catalog=catalog, review=review,
+                   findings=findings)
 

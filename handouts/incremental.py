@@ -3,7 +3,7 @@ build into a folder made, so that an unchanged job can be skipped.
 
 A job's key covers everything that can change its bytes: the project's code
 and the versions of the libraries that render, the templates and stylesheets,
-the language's catalog and data, the fonts of its script (their files' sizes
+the language's catalog, review stamp and data, the fonts of its script (their files' sizes
 and times), and the job's options. None of this imports WeasyPrint, so a build
 with nothing to do stays fast. The state file in the output folder records,
 for each PDF, the key it was made with and its manifest record.
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .fonts import font_files
 from .output import write_atomic
+from .review import stamp_path
 from .writing_systems import SCRIPTS
 
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "pyphen", "pikepdf",
@@ -78,7 +79,9 @@ def job_key(job, templates: str) -> str:
         "incomplete": job.incomplete, "handout": dataclasses.asdict(job.handout),
         "language": language,
     }
+    stamp = stamp_path(job.language.catalog) if job.language.catalog else None
     return _digest(code_fingerprint(), templates, file_fingerprint(job.language.catalog),
+                   file_fingerprint(stamp),
                    fonts_fingerprint(job.language.script),
                    json.dumps(options, sort_keys=True, default=str))
 

@@ -17,6 +17,7 @@ from .catalogs import TranslationCatalog
 from .errors import HandoutsError
 from .languages import Language
 from .project import Handout, Project
+from .review import ReviewState
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Job:
     incomplete: bool = False  # below the publication gate: highlighted and watermarked
     # The language's catalog as the gate read it, so that a build reads it once.
     catalog: TranslationCatalog | None = field(default=None, compare=False, repr=False)
+    # What its PDF may say of its review, as the gate found it.
+    review: ReviewState | None = field(default=None, compare=False, repr=False)
 
     @property
     def path(self) -> Path:

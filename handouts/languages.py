@@ -2,13 +2,13 @@
 
 Each language is one table in ``locales/languages.toml``. Its own name, English
 name and direction come from Babel's CLDR data; a language CLDR lacks gives them
-in its table. Review status is data too: a translation is a ``draft`` until a
-qualified medical translator has reviewed it, and then names who and when.
+in its table. One language is the source the templates are written in; every
+other is a translation, whose review status follows from its review stamp
+(review.py), never from this file.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
 import tomllib
 from dataclasses import dataclass
@@ -18,18 +18,9 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import HandoutsError
 
-REVIEW_STATUSES = ("source", "draft", "reviewed")
+ROLES = ("source", "draft")  # the values of a table's "review" key
 DIRECTIONS = ("ltr", "rtl")
 CATALOG_DOMAIN = "handouts"
-
-
-@dataclass(frozen=True)
-class Review:
-    """Who vouches for a translation: nobody yet (draft), a reviewer, or the source."""
-
-    status: str
-    reviewer: str | None = None
-    date: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +33,7 @@ class Language:
     english_name: str
     direction: str  # "ltr" or "rtl"
     script: str  # ISO 15924 code, which picks the fonts (see writing_systems.py)
-    review: Review
+    source: bool  # the language the templates are written in
     catalog: Path | None  # the PO file; None for the source language
     plural_forms: str | None = None  # Plural-Forms header, for locales CLDR lacks
     capitalise_drug_names: bool = False  # German writes "Trastuzumab", a noun
@@ -53,7 +44,7 @@ class Language:
 
     @property
     def is_source(self) -> bool:
-        return self.review.status == "source"
+        return self.source
 
 
 def menu_name(name: str) -> str:
@@ -88,7 +79,7 @@ def load_languages(path: Path, locales_dir: Path | None = None) -> dict[str, Lan
     sources = [lang.code for lang in languages.values() if lang.is_source]
     if len(sources) != 1:
         raise HandoutsError(
-            f"exactly one language must have review = {{ status = \"source\" }}; found {len(sources)}",
+            f"exactly one language must have review = \"source\"; found {len(sources)}",
             path=path, fix="mark the language the templates are written in, and only it, as the source")
     return languages
 
@@ -124,28 +115,26 @@ def _language(code: str, table: dict, path: Path, line: int | None, locales_dir:
     if not script:
         raise HandoutsError(f"[{code}] has no script", path=path, line=line,
                             fix=f'add script = "Latn" (or the ISO 15924 code of its writing system) to [{code}]')
-    review = _review(code, table.get("review", {"status": "draft"}), path, line)
-    catalog = None if review.status == "source" else (
+    source = _is_source(code, table.get("review", "draft"), path, line)
+    catalog = None if source else (
         locales_dir / locale_id / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po")
     return Language(code=code, locale=locale_id, name=name, english_name=english_name,
-                    direction=direction, script=script, review=review, catalog=catalog,
+                    direction=direction, script=script, source=source, catalog=catalog,
                     plural_forms=table.get("plural_forms"),
                     capitalise_drug_names=bool(table.get("capitalise_drug_names", False)))
 
 
-def _review(code: str, data: object, path: Path, line: int | None) -> Review:
-    if isinstance(data, str):
-        data = {"status": data}
-    if not isinstance(data, dict) or data.get("status") not in REVIEW_STATUSES:
-        raise HandoutsError(f"[{code}] review status must be one of {REVIEW_STATUSES}",
-                            path=path, line=line)
-    review = Review(status=data["status"], reviewer=data.get("reviewer"), date=data.get("date"))
-    if review.status == "reviewed" and not (review.reviewer and isinstance(review.date, datetime.date)):
+def _is_source(code: str, role: object, path: Path, line: int | None) -> bool:
+    if isinstance(role, dict) and role.get("status") == "reviewed" or role == "reviewed":
         raise HandoutsError(
-            f"[{code}] is marked reviewed but does not say by whom and when",
-            path=path, line=line,
-            fix='write review = { status = "reviewed", reviewer = "Full Name", date = 2027-01-31 }')
-    return review
+            f"[{code}] says it is reviewed; a review is recorded by the reviewer, bound to "
+            "the text they read, not written here", path=path, line=line,
+            fix=f'write review = "draft"; the reviewer runs: build_pdfs.py review {code} '
+                '--reviewer "Full Name"')
+    if role not in ROLES:
+        raise HandoutsError(f"[{code}] review must be one of {ROLES}, not {role!r}",
+                            path=path, line=line)
+    return role == "source"
 
 
 def _table_line(text: str, key: str) -> int | None:

@@ -43,6 +43,12 @@ class FileRecord:
     incomplete: bool = False  # built below the publication gate, watermarked
     bleed_mm: float = 0.0  # print-shop files: bleed around the trim box
     crop_marks: bool = False
+    # What the PDF says of its review (review.py), as of the text it was made from.
+    review: str = "draft"  # "source", "draft" or "reviewed"
+    reviewer: str | None = None
+    reviewed: str | None = None  # the review's date, YYYY-MM-DD
+    reviewed_messages: float = 0.0  # percent of its messages reviewed as they stand
+    changed_since_review: int = 0  # messages reviewed once and changed since
 
 
 def read_manifest(out_dir: Path) -> list[FileRecord]:
@@ -59,7 +65,11 @@ def read_manifest(out_dir: Path) -> list[FileRecord]:
                        paper=f["paper"], edition=f["edition"], pages=f["pages"],
                        bytes=f["bytes"], sha256=f["sha256"], title=lang["title"],
                        translated=lang["translated"], incomplete=lang.get("incomplete", False),
-                       bleed_mm=f.get("bleed_mm", 0.0), crop_marks=f.get("crop_marks", False))
+                       bleed_mm=f.get("bleed_mm", 0.0), crop_marks=f.get("crop_marks", False),
+                       review=lang["review"], reviewer=lang.get("reviewer"),
+                       reviewed=lang.get("reviewed"),
+                       reviewed_messages=lang.get("reviewed_messages", 0.0),
+                       changed_since_review=lang.get("changed_since_review", 0))
             for h in data["handouts"] for lang in h["languages"] for f in lang["files"]
         ]
     except (OSError, ValueError, KeyError, TypeError):
@@ -122,16 +132,19 @@ def manifest_data(project: Project, records: list[FileRecord]) -> dict:
                 "name": language.name,
                 "english_name": language.english_name,
                 "direction": language.direction,
-                "review": language.review.status,
+                "review": newest.review,
                 "translated": newest.translated,
                 "title": newest.title,
                 "files": [_file_entry(r) for r in files],
             }
             if newest.incomplete:
                 entry["incomplete"] = True
-            if language.review.status == "reviewed":
-                entry["reviewer"] = language.review.reviewer
-                entry["reviewed"] = language.review.date.isoformat()
+            if newest.review == "reviewed":
+                entry["reviewer"] = newest.reviewer
+                entry["reviewed"] = newest.reviewed
+            if newest.review != "source":
+                entry["reviewed_messages"] = newest.reviewed_messages
+                entry["changed_since_review"] = newest.changed_since_review
             languages.append(entry)
         if languages:
             handouts.append({

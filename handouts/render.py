@@ -23,12 +23,13 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
 
-from .catalogs import TranslationCatalog
+from .catalogs import TranslationCatalog, read_catalog
 from .editions import Edition, Paper, PrintShop
 from .errors import HandoutsError
 from .glyphs import MissingGlyphsError, missing_glyphs
 from .languages import Language
 from .project import Handout
+from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 from .fonts import require_fonts
 from .writing_systems import SCRIPTS, stylesheet_for
 from .markup import PAGE, PAGES
@@ -107,18 +108,26 @@ def make_environment(handout: Handout, language: Language,
 
 
 def render_html(handout: Handout, language: Language, edition: Edition, paper: Paper,
-                incomplete: bool = False, catalog: TranslationCatalog | None = None) -> str:
+                incomplete: bool = False, catalog: TranslationCatalog | None = None,
+                review: ReviewState | None = None) -> str:
     """The handout as an HTML document in ``language``.
 
     ``incomplete`` marks a catalog below the publication gate: what is not
     translated is highlighted, and every page says the translation is incomplete.
+    ``catalog`` is the language's catalog and ``review`` its review state, if
+    known already; otherwise they are read from the catalog and its stamp.
     """
+    if catalog is None and language.catalog is not None:
+        catalog = read_catalog(language.catalog, language.locale)
+    if review is None:
+        review = SOURCE if catalog is None else review_state(
+            catalog, read_stamp(stamp_path(catalog.path)))
     translations = load_translations(language, catalog, highlight=incomplete,
                                      bilingual=edition.bilingual)
     env = make_environment(handout, language, translations)
     try:
         template = env.get_template(handout.template)
-        html = template.render(edition=edition, paper=paper, incomplete=incomplete)
+        html = template.render(edition=edition, paper=paper, incomplete=incomplete, review=review)
     except jinja2.TemplateSyntaxError as error:
         raise HandoutsError(f"template error: {error.message}",
                             path=handout.templates_dir / (error.name or handout.template),
@@ -179,9 +188,10 @@ def stylesheets_for(handout: Handout, language: Language, edition: Edition, pape
 
 def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Paper,
                print_shop: PrintShop | None = None, incomplete: bool = False,
-               catalog: TranslationCatalog | None = None) -> RenderedPDF:
-    """Render the handout to a tagged PDF/UA-1 (``incomplete``: see ``render_html``;
-    ``catalog``: the language's catalog, if it has been read already).
+               catalog: TranslationCatalog | None = None,
+               review: ReviewState | None = None) -> RenderedPDF:
+    """Render the handout to a tagged PDF/UA-1 (``incomplete``, ``catalog`` and
+    ``review``: see ``render_html``).
 
     Nothing in it depends on the clock or the machine: its dates come from the
     revision date and its identifier from the job, so the same inputs give the
@@ -195,7 +205,7 @@ def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Pa
 
     require_fonts(SCRIPTS[language.script])
 
-    html = render_html(handout, language, edition, paper, incomplete, catalog)
+    html = render_html(handout, language, edition, paper, incomplete, catalog, review)
     fetcher = ProjectFetcher(handout.templates_dir)
     base_url = (handout.templates_dir / handout.slug).as_uri() + "/"
     stylesheets = [_parsed_css(css, handout.templates_dir)

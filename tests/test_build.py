@@ -53,7 +53,7 @@ def test_cli_builds_the_languages_asked_for_into_the_folder_given(tmp_path):
     result = cli("--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert manifest_codes(tmp_path) == ["es"]
-    assert "1 built, 0 unchanged, 0 language(s) skipped, 0 failed" in result.stdout
+    assert "1 built, 0 unchanged, 0 language(s) skipped, 0 held, 0 failed" in result.stdout
 
 
 def test_cli_unknown_language_is_a_clear_error(tmp_path):

@@ -87,7 +87,7 @@ def test_progress_is_plain_lines_when_not_a_terminal_with_a_closing_summary(tmp_
                             capture_output=True, text=True)
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines[:-1]] == ["built", "built"]
-    assert lines[-1].startswith("2 built, 0 unchanged, 0 language(s) skipped, 0 failed in ")
+    assert lines[-1].startswith("2 built, 0 unchanged, 0 language(s) skipped, 0 held, 0 failed in ")
 
 
 

@@ -19,7 +19,7 @@ def test_names_and_direction_come_from_cldr(tmp_path):
     assert (languages["es"].name, languages["es"].english_name) == ("Español", "Spanish")
     assert languages["es"].direction == "ltr"
     assert (languages["fa"].name, languages["fa"].direction) == ("فارسی", "rtl")
-    assert languages["es"].review.status == "draft"
+    assert not languages["es"].is_source
     assert languages["es"].catalog == tmp_path / "es/LC_MESSAGES/handouts.po"
 
 
@@ -41,12 +41,12 @@ def test_language_unknown_to_cldr_with_its_data_is_accepted(tmp_path):
     assert (languages["hmn"].name, languages["hmn"].english_name) == ("Hmoob", "Hmong")
 
 
-def test_reviewed_language_must_name_its_reviewer_and_date(tmp_path):
-    with pytest.raises(HandoutsError, match="does not say by whom and when"):
-        load_languages(write_languages(tmp_path, '[es]\nscript = "Latn"\nreview = "reviewed"\n'))
-    languages = load_languages(write_languages(tmp_path, (
-        '[es]\nscript = "Latn"\nreview = { status = "reviewed", reviewer = "Ana Ruiz", date = 2027-01-31 }\n')))
-    assert languages["es"].review.reviewer == "Ana Ruiz"
+def test_a_language_marked_reviewed_by_hand_is_refused_with_the_review_command(tmp_path):
+    for review in ('"reviewed"', '{ status = "reviewed", reviewer = "Ana Ruiz", date = 2027-01-31 }'):
+        path = write_languages(tmp_path, f'[es]\nscript = "Latn"\nreview = {review}\n')
+        with pytest.raises(HandoutsError, match=rf"{path}:5: \[es\] says it is reviewed") as error:
+            load_languages(path)
+        assert 'build_pdfs.py review es --reviewer "Full Name"' in str(error.value)
 
 
 def test_broken_language_file_points_at_the_line(tmp_path):

@@ -42,12 +42,12 @@ def test_stats_equal_gnu_msgfmt_with_plurals_context_fuzzy_and_obsolete():
 def test_stats_command_prints_a_table_and_json_for_codes_and_files(tmp_path):
     table = cli("--root", ROOT, "stats", "es", str(ROOT / "tests/data/mixed.po"))
     assert table.returncode == 0
-    assert re.search(r"^es\s+41\s+0\s+0\s+0\s+0\s+100\.0%$", table.stdout, re.MULTILINE)
-    assert re.search(r"mixed\.po\s+4\s+2\s+3\s+2\s+0\s+44\.4%$", table.stdout, re.MULTILINE)
+    assert re.search(r"^es\s+41\s+0\s+0\s+0\s+0\s+100\.0%\s+0$", table.stdout, re.MULTILINE)
+    assert re.search(r"mixed\.po\s+4\s+2\s+3\s+2\s+0\s+44\.4%\s+0$", table.stdout, re.MULTILINE)
     rows = json.loads(cli("--root", ROOT, "stats", "--json", "fa").stdout)
     assert rows == [{"language": "fa", "catalog": str(ROOT / "locales/fa/LC_MESSAGES/handouts.po"),
                      "translated": 41, "fuzzy": 0, "untranslated": 0, "obsolete": 0,
-                     "missing": 0, "percent": 100.0}]
+                     "missing": 0, "percent": 100.0, "reviewed": 0, "review": "draft"}]
 
 
 def test_update_after_the_english_changes_keeps_every_translation(project_copy):
@@ -99,7 +99,7 @@ def test_init_makes_a_catalog_with_headers_and_a_draft_data_entry(project_copy):
     assert '"Language: uk\\n"' in raw
     assert re.search(r'"Plural-Forms: nplurals=3;', raw)
     language = load_project(project_copy).languages["uk"]
-    assert (language.name, language.script, language.review.status) == ("Українська", "Cyrl", "draft")
+    assert (language.name, language.script, language.is_source) == ("Українська", "Cyrl", False)
     assert read_catalog(catalog).stats.untranslated == 41
     assert cli("--root", project_copy, "init", "uk").returncode == 2  # not twice
 
@@ -124,9 +124,9 @@ def half_translate(project_copy, locale="es"):
     path.write_text(text, encoding="utf-8")
 
 
-def test_gate_skips_an_incomplete_language_with_a_reason_and_unlists_it(project_copy, tmp_path):
+def test_gate_skips_an_incomplete_language_never_published_with_a_reason(project_copy, tmp_path):
     project = load_project(project_copy)
-    build(project, tmp_path, plan(project, ["en", "es"], ["letter"], ["standard"]))
+    build(project, tmp_path, plan(project, ["en"], ["letter"], ["standard"]))
     half_translate(project_copy)
     project = load_project(project_copy)
     report = build(project, tmp_path, plan(project, ["en", "es"], ["letter"], ["standard"]))
@@ -138,8 +138,9 @@ def test_gate_skips_an_incomplete_language_with_a_reason_and_unlists_it(project_
     assert [lang["code"] for lang in manifest["handouts"][0]["languages"]] == ["en"]
     assert "Español" not in (tmp_path / "index.html").read_text(encoding="utf-8")
 
+    # Asked for by name, it gives no PDF: that is an error.
     result = cli("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path / "cli"))
-    assert result.returncode == 0
+    assert result.returncode == 1
     assert "skipped  es: 95.1% translated, 100% needed; 1 fuzzy" in result.stdout
 
 
