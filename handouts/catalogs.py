@@ -19,7 +19,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileParser
 
 from .errors import HandoutsError
 from .po_syntax import po_syntax_errors
@@ -56,6 +56,9 @@ class TranslationCatalog:
     messages: Catalog  # Babel's catalog of its messages
     headers: dict[str, str]  # the header entry's fields as written (Babel drops some)
     stats: CatalogStats
+    # Lines of plural messages with more forms than the Plural-Forms header
+    # allows (Babel keeps the first ones): msgfmt -c rejects such a file.
+    extra_forms: tuple[int, ...] = ()
 
     @property
     def percent(self) -> float:
@@ -102,14 +105,39 @@ def read_catalog(path: Path, locale: str | None = None,
         line, problem = errors[0]
         raise UnreadableCatalog("po-syntax", f"not a valid PO file: {problem}",
                                 path=path, line=line, fix=PO_FIX)
-    try:
-        messages = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
-    except PoFileError as error:
-        raise UnreadableCatalog("po-syntax", f"not a valid PO file: {error}", path=path,
-                                line=getattr(error, "lineno", None), fix=PO_FIX) from None
+    messages, problems = _parse(data, locale)
+    fatal = [(line, problem) for line, problem in problems if problem != _TOO_MANY_FORMS]
+    if fatal:
+        raise UnreadableCatalog("po-syntax", f"not a valid PO file: {fatal[0][1]}", path=path,
+                                line=fatal[0][0], fix=PO_FIX)
     return TranslationCatalog(path=path, text=text, messages=messages,
                               headers=raw_headers(text),
-                              stats=catalog_stats(messages, template and template.messages))
+                              stats=catalog_stats(messages, template and template.messages),
+                              extra_forms=tuple(line for line, _ in problems))
+
+
+# What Babel says of a plural message with more forms than Plural-Forms allows.
+# GNU msgfmt counts such a file (--statistics) and rejects it (-c); so do we:
+# the message counts by its first form, and the plural-forms check reports it.
+_TOO_MANY_FORMS = "msg has more translations than num_plurals of catalog"
+
+
+class _ProblemCollectingParser(PoFileParser):
+    """Babel's parser, collecting what it finds wrong instead of printing it."""
+
+    def __init__(self, catalog: Catalog):
+        super().__init__(catalog, abort_invalid=False)
+        self.problems: list[tuple[int, str]] = []
+
+    def _invalid_pofile(self, line, lineno, msg) -> None:
+        self.problems.append((lineno + 1, msg))  # Babel counts lines from 0
+
+
+def _parse(data: bytes, locale: str | None) -> tuple[Catalog, list[tuple[int, str]]]:
+    catalog = Catalog(locale=locale)
+    parser = _ProblemCollectingParser(catalog)
+    parser.parse(io.BytesIO(data))
+    return catalog, parser.problems
 
 
 def read_template(path: Path) -> TranslationCatalog | None:

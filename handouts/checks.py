@@ -214,7 +214,10 @@ def _changed_since_review(catalog: TranslationCatalog, context: CheckContext):
                on_translated_text=False)
 def _plural_forms(catalog: TranslationCatalog, message: Message):
     strings = _forms(message.string)
-    if message.pluralizable and len(strings) != catalog.messages.num_plurals:
+    if message.lineno in catalog.extra_forms:
+        yield (f"more plural forms than the Plural-Forms header's "
+               f"nplurals={catalog.messages.num_plurals}")
+    elif message.pluralizable and len(strings) != catalog.messages.num_plurals:
         yield f"{len(strings)} plural form(s); Plural-Forms says {catalog.messages.num_plurals}"
     elif strings[0] and not all(strings):
         empty = ", ".join(str(i) for i, s in enumerate(strings) if not s)

@@ -64,7 +64,9 @@ def cmd_build(project: Project, args) -> int:
     for error in report.errors:
         print(f"\nfailed: {error}", file=sys.stderr)
     made = {record.language for record in report.built + report.unchanged}
-    missing = [code for code in dict.fromkeys(args.languages or ()) if code not in made]
+    # Languages asked for by name that had jobs here (a shard may have none of one).
+    asked = {job.language.code for job in jobs} & set(args.languages or ())
+    missing = [code for code in dict.fromkeys(args.languages or ()) if code in asked - made]
     for code in missing:
         print(f"error: {code} was asked for, and no PDF of it was built (see above)",
               file=sys.stderr)
@@ -136,7 +138,7 @@ def cmd_init(project: Project, args) -> int:
 
 def cmd_stats(project: Project, args) -> int:
     template = read_template(project.template_catalog)
-    rows = []
+    rows, notes = [], []
     for label, path, language in _catalog_arguments(project, args.catalogs):
         # A language counts against the template; a file given by path, which
         # may come from anywhere, counts on its own, as msgfmt counts it.
@@ -150,14 +152,21 @@ def cmd_stats(project: Project, args) -> int:
                      "fuzzy": stats.fuzzy, "untranslated": stats.untranslated,
                      "obsolete": stats.obsolete, "missing": stats.missing,
                      "percent": stats.percent, "reviewed": review.reviewed,
-                     "review": review.status})
+                     "review": review.status,
+                     # msgfmt -c would refuse it; the counts are still msgfmt's
+                     "valid": not catalog.extra_forms})
+        notes += [f"{path}:{line}: more plural forms than its Plural-Forms header allows "
+                  "(msgfmt -c rejects the file; `check` reports it)"
+                  for line in catalog.extra_forms]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     columns = ("translated", "fuzzy", "untranslated", "obsolete", "missing")
     print(table(("language", *columns, "percent", "reviewed"),
-                [[r["language"], *(r[c] for c in columns), f'{r["percent"]:.1f}%', r["reviewed"]]
-                 for r in rows]))
+                [[r["language"] + ("" if r["valid"] else " *"), *(r[c] for c in columns),
+                  f'{r["percent"]:.1f}%', r["reviewed"]] for r in rows]))
+    for note in notes:
+        print(f"* {note}")
     return 0
 
 

@@ -47,7 +47,8 @@ def test_stats_command_prints_a_table_and_json_for_codes_and_files(tmp_path):
     rows = json.loads(cli("--root", ROOT, "stats", "--json", "fa").stdout)
     assert rows == [{"language": "fa", "catalog": str(ROOT / "locales/fa/LC_MESSAGES/handouts.po"),
                      "translated": 41, "fuzzy": 0, "untranslated": 0, "obsolete": 0,
-                     "missing": 0, "percent": 100.0, "reviewed": 0, "review": "draft"}]
+                     "missing": 0, "percent": 100.0, "reviewed": 0, "review": "draft",
+                     "valid": True}]
 
 
 def test_update_after_the_english_changes_keeps_every_translation(project_copy):
@@ -245,3 +246,18 @@ def test_init_refuses_a_code_that_is_not_a_language_tag_and_writes_nothing(proje
     assert sorted(p.name for p in project_copy.rglob("*.po")) == sorted(
         p.name for p in (ROOT / "locales").rglob("*.po"))
     assert not list(project_copy.parent.glob("*.po")) and not (project_copy.parent / "y").exists()
+
+
+def test_stats_count_a_catalog_msgfmt_rejects_as_msgfmt_counts_it_and_check_says_where():
+    path = ROOT / "tests/data/extra-plural-form.po"
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)],
+                          capture_output=True).returncode == 1
+    [row] = json.loads(cli("stats", "--json", path).stdout)
+    assert (row["translated"], row["fuzzy"], row["untranslated"]) == msgfmt_statistics(path) == (2, 0, 1)
+    assert row["valid"] is False
+    table = cli("stats", path).stdout
+    assert f"* {path}:9: more plural forms than its Plural-Forms header allows" in table
+    result = cli("check", path)
+    assert result.returncode == 1
+    assert f"{path}:9: error: [plural-forms] more plural forms than the Plural-Forms header's " \
+        "nplurals=2" in result.stdout
