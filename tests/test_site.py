@@ -109,3 +109,15 @@ def test_page_links_every_file_with_size_pages_and_date(built):
                 kilobytes = f"{max(1, round(file['bytes'] / 1000)):,} kB"
                 assert f"{kilobytes}, {file['pages']} pages, revised October 27, 2021" in html
     assert "Draft translation" in html
+
+
+def test_the_readme_module_map_names_every_module_of_the_package_once():
+    import re
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| stage | module | what it does |"):]
+    table = table[:table.index("\n\n")]
+    listed = re.findall(r"^\|[^|]*\| `(\w+)` \|", table, re.MULTILINE)
+    modules = sorted(p.stem for p in (ROOT / "handouts").glob("*.py") if p.stem != "__init__")
+    assert sorted(listed) == modules
+    assert len(listed) == len(set(listed))
