@@ -147,6 +147,28 @@ def make_parser() -> argparse.ArgumentParser:
                           "qualified for both roles (recorded in the stamp)")
 
     cmd = commands.add_parser(
+        "export", help="write a language's catalog as XLIFF 1.2 for a translation vendor",
+        description="Write LANG.xlf (XLIFF 1.2, which every CAT tool imports): one unit per "
+                    "message with a stable id, the English, the translation, the translator's "
+                    "notes and source lines, and a state (new, needs-review-translation for "
+                    "fuzzy, translated, final when reviewed as it stands). Placeholders and "
+                    "tags are XLIFF inline elements, so a CAT tool cannot break them.")
+    cmd.add_argument("code", metavar="CODE", help="the language, such as es")
+    cmd.add_argument("--out", type=Path, default=Path("."), metavar="FOLDER",
+                     help="where to write CODE.xlf (default: the current folder)")
+
+    cmd = commands.add_parser(
+        "import", help="bring a vendor's XLIFF or PO file back into the catalog, all or nothing",
+        description="Check every incoming translation first; a unit whose English is no longer "
+                    "the current English, or that breaks a check (a placeholder, a tag, a "
+                    "number), is refused at its line and nothing changes (exit 1). Otherwise "
+                    "only translations and fuzzy flags change; comments, order, obsolete "
+                    "entries and headers are kept, and the catalog is written atomically.")
+    cmd.add_argument("file", type=Path, metavar="FILE", help="the .xlf or .po file")
+    cmd.add_argument("--lang", metavar="CODE",
+                     help="the language (default: the file's target-language or Language)")
+
+    cmd = commands.add_parser(
         "preview", help="build one language quickly, unfinished text highlighted",
         description="Render one language (US Letter, standard edition) whatever its state: "
                     "untranslated messages show their English on yellow, fuzzy ones their "

@@ -16,6 +16,7 @@ from .console import Progress, table
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
 from .errors import HandoutsError
 from .extract import extract_messages, write_template
+from .output import write_atomic
 from .fonts import subsetting_warning
 from .gate import Policy, load_policy, make_policy
 from .jobs import Job, plan
@@ -211,6 +212,51 @@ def cmd_review(project: Project, args) -> int:
     return 0
 
 
+def cmd_export(project: Project, args) -> int:
+    from .xliff import export_xliff
+
+    [language] = _translated_languages(project, [args.code])
+    catalog = read_catalog(language.catalog, language.locale)
+    out_dir = _absolute(args.out)
+    path = out_dir / f"{language.code}.xlf"
+    write_atomic(path, export_xliff(catalog, language.code, read_stamp(stamp_path(catalog.path))))
+    print(f"{path}: {sum(1 for m in catalog.messages if m.id)} units for {language.english_name}")
+    return 0
+
+
+def cmd_import(project: Project, args) -> int:
+    from .xliff import apply_incoming, read_incoming
+
+    path = _absolute(args.file)
+    target_language, incoming = read_incoming(path)
+    code = args.lang or target_language
+    if not code:
+        raise HandoutsError("the file does not say which language it is for", path=path,
+                            fix="give it: --lang CODE")
+    [language] = _translated_languages(project, [code.replace("_", "-")])
+    template = read_template(project.template_catalog)
+    catalog = read_catalog(language.catalog, language.locale, template)
+    stamp = read_stamp(stamp_path(catalog.path))
+    merged, refusals = apply_incoming(catalog, incoming, CheckContext(
+        language.locale, language.plural_forms, template, stamp))
+    for refusal in refusals:
+        where = f"{path}:{refusal.line}" if refusal.line else str(path)
+        print(f"{where}: refused: {refusal.message}", file=sys.stderr)
+    if refusals:
+        print(f"{len(refusals)} unit(s) refused; {language.catalog.relative_to(project.root)} "
+              "is unchanged", file=sys.stderr)
+        return 1
+    if merged is None:
+        print(f"{language.code}: nothing changed")
+        return 0
+    write_catalog(merged, language.catalog, language.plural_forms)
+    after = read_catalog(language.catalog, language.locale, template)
+    print(f"{language.code}: imported {path.name} into "
+          f"{language.catalog.relative_to(project.root)}; {after.percent:g}% translated, "
+          f"{after.stats.fuzzy} fuzzy")
+    return 0
+
+
 def cmd_preview(project: Project, args) -> int:
     [language] = project.languages_for([args.code])
     out_dir = _absolute(args.out)
@@ -265,6 +311,7 @@ def _catalog_arguments(project: Project, arguments) -> list[tuple[str, Path, Lan
 COMMANDS = {
     "build": cmd_build, "extract": cmd_extract, "update": cmd_update, "init": cmd_init,
     "stats": cmd_stats, "check": cmd_check, "review": cmd_review, "preview": cmd_preview,
+    "export": cmd_export, "import": cmd_import,
     "merge": cmd_merge,
     "serve": cmd_serve,
 }
