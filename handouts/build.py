@@ -115,39 +115,20 @@ def build(project: Project, out_dir: Path, jobs: list[Job], policy: Policy = Pol
 def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, force):
     started = time.monotonic()
     previous = read_manifest(out_dir)
-    state = read_state(out_dir)
     report = BuildReport()
-    template = read_template(project.template_catalog)
-    verdicts = {code: assess(project.languages[code], policy, template)
-                for code in dict.fromkeys(job.language.code for job in jobs)}
-    published = {record.language for record in previous}
-    runnable = []
-    for job in jobs:
-        verdict = verdicts[job.language.code]
-        if verdict.unreadable:
-            report.failed.append(JobFailure(job, verdict.reason))
-            _tell(progress, job, "failed")
-        elif verdict.publishable:
-            runnable.append(replace(job, catalog=verdict.catalog, review=verdict.review))
-        elif allow_incomplete and policy.publish == "drafts":
-            runnable.append(replace(job, catalog=verdict.catalog, review=verdict.review,
-                                    incomplete=True))
-        elif job.language.code in published:  # never unpublish silently: keep the last good
-            if verdict not in report.held:
-                report.held.append(verdict)
-        elif verdict not in report.skipped:
-            report.skipped.append(verdict)
+    runnable = _judge(project, jobs, policy, allow_incomplete, previous, report, progress)
     drafts = {r.language for r in previous if r.review == "draft"}
     if policy.publish == "reviewed":  # the drafts an earlier build listed go
         previous = [r for r in previous if r.review != "draft"]
 
+    state = read_state(out_dir)
     templates = tree_fingerprint(project.templates_dir)
     keys = {job.path.as_posix(): job_key(job, templates) for job in runnable}
     to_render = []
     for job in runnable:
-        path = job.path.as_posix()
-        known = state.get(path)
-        if not force and known and known["key"] == keys[path] and still_there(out_dir, known):
+        known = state.get(job.path.as_posix())
+        if (not force and known and known["key"] == keys[job.path.as_posix()]
+                and still_there(out_dir, known)):
             report.unchanged.append(FileRecord(**known["record"]))
             _tell(progress, job, "unchanged")
         else:
@@ -170,6 +151,32 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
         report.errors.append(str(error))
     report.seconds = time.monotonic() - started
     return report
+
+
+def _judge(project, jobs, policy, allow_incomplete, previous, report, progress) -> list[Job]:
+    """The jobs that may run, each with its language's catalog and review as the
+    gate read them; the rest go into ``report`` as failed, held or skipped."""
+    template = read_template(project.template_catalog)
+    verdicts = {code: assess(project.languages[code], policy, template)
+                for code in dict.fromkeys(job.language.code for job in jobs)}
+    published = {record.language for record in previous}
+    runnable = []
+    for job in jobs:
+        verdict = verdicts[job.language.code]
+        if verdict.unreadable:
+            report.failed.append(JobFailure(job, verdict.reason))
+            _tell(progress, job, "failed")
+        elif verdict.publishable:
+            runnable.append(replace(job, catalog=verdict.catalog, review=verdict.review))
+        elif allow_incomplete and policy.publish == "drafts":
+            runnable.append(replace(job, catalog=verdict.catalog, review=verdict.review,
+                                    incomplete=True))
+        elif job.language.code in published:  # never unpublish silently: keep the last good
+            if verdict not in report.held:
+                report.held.append(verdict)
+        elif verdict not in report.skipped:
+            report.skipped.append(verdict)
+    return runnable
 
 
 def _tell(progress, job, what):
