@@ -147,6 +147,22 @@ def make_parser() -> argparse.ArgumentParser:
                           "qualified for both roles (recorded in the stamp)")
 
     cmd = commands.add_parser(
+        "review-sheet", help="print the sheet a medical reviewer checks and signs",
+        description="Write a PDF (landscape) for the medical reviewer of a language: every "
+                    "message of its catalog, the English beside the translation, with the "
+                    "translator's note, the glossary terms it uses (locales/LOCALE/glossary.csv), "
+                    "whether it was reviewed as it stands, changed since the last review, or is "
+                    "new, and a column for remarks; then a block to sign. Print it, check each "
+                    "message against the English for medical accuracy, write your remarks and "
+                    "sign; then record the review with: build_pdfs.py review CODE --reviewer "
+                    '"Full Name".')
+    cmd.add_argument("code", metavar="CODE", help="the language to review, such as es")
+    cmd.add_argument("--out", type=Path, metavar="FILE.pdf",
+                     help="where to write the sheet (default: review-sheets/CODE.pdf)")
+    cmd.add_argument("--paper", choices=list(PAPERS), default="letter",
+                     help="US Letter or A4, landscape (default: letter)")
+
+    cmd = commands.add_parser(
         "export", help="write a language's catalog as XLIFF 1.2 for a translation vendor",
         description="Write LANG.xlf (XLIFF 1.2, which every CAT tool imports): one unit per "
                     "message with a stable id, the English, the translation, the translator's "

@@ -257,6 +257,32 @@ def cmd_import(project: Project, args) -> int:
     return 0
 
 
+def cmd_review_sheet(project: Project, args) -> int:
+    from .output import write_atomic
+    from .review_sheet import glossary_path, read_glossary, render_review_sheet
+
+    [language] = _translated_languages(project, [args.code])
+    out = _absolute(args.out or Path("review-sheets") / f"{language.code}.pdf")
+    if out.is_dir():
+        raise HandoutsError("this is a folder; the review sheet is one PDF file", path=out,
+                            fix=f"give a file name: --out {out / (language.code + '.pdf')}")
+    catalog = read_catalog(language.catalog, language.locale,
+                           read_template(project.template_catalog))
+    data = render_review_sheet(project, language, catalog,
+                               read_stamp(stamp_path(language.catalog)), PAPERS[args.paper],
+                               read_glossary(glossary_path(language.catalog)))
+    try:
+        write_atomic(out, data)
+    except HandoutsError as error:
+        raise HandoutsError(error.message, path=out,
+                            fix="make its folder writable, or write the sheet elsewhere with "
+                                "--out FILE.pdf") from None
+    print(f"{out}: the review sheet of {language.english_name} ({language.code}), "
+          f"{catalog.stats.total} messages; print it, check and sign it, then record "
+          f'the review with: build_pdfs.py review {language.code} --reviewer "Full Name"')
+    return 0
+
+
 def cmd_preview(project: Project, args) -> int:
     [language] = project.languages_for([args.code])
     out_dir = _absolute(args.out)
@@ -286,8 +312,13 @@ def _translated_languages(project: Project, codes) -> list[Language]:
     """The project's translated languages for ``codes`` (default: all)."""
     codes = list(codes) or [c for c, lang in project.languages.items() if not lang.is_source]
     languages = project.languages_for(codes)
-    if any(lang.is_source for lang in languages):
-        raise HandoutsError("the source language has no catalog to work on")
+    sources = [lang.code for lang in languages if lang.is_source]
+    if sources:
+        translated = [c for c, lang in project.languages.items() if not lang.is_source]
+        raise HandoutsError(
+            f"the source language has no catalog to work on: {sources[0]} is the English "
+            "the catalogs translate", path=project.locales_dir / "languages.toml",
+            fix=f"give a translated language: {', '.join(translated)}")
     return languages
 
 
@@ -310,7 +341,8 @@ def _catalog_arguments(project: Project, arguments) -> list[tuple[str, Path, Lan
 
 COMMANDS = {
     "build": cmd_build, "extract": cmd_extract, "update": cmd_update, "init": cmd_init,
-    "stats": cmd_stats, "check": cmd_check, "review": cmd_review, "preview": cmd_preview,
+    "stats": cmd_stats, "check": cmd_check, "review": cmd_review,
+    "review-sheet": cmd_review_sheet, "preview": cmd_preview,
     "export": cmd_export, "import": cmd_import,
     "merge": cmd_merge,
     "serve": cmd_serve,

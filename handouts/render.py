@@ -197,21 +197,35 @@ def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Pa
     revision date and its identifier from the job, so the same inputs give the
     same bytes.
     """
+    require_fonts(SCRIPTS[language.script])
+
+    html = render_html(handout, language, edition, paper, incomplete, catalog, review)
+    stylesheets = [_parsed_css(css, handout.templates_dir)
+                   for css, _name in stylesheets_for(handout, language, edition, paper, print_shop)]
+    identifier = hashlib.sha256(
+        f"{handout.slug}/{language.code}/{edition.name}/{paper.name}".encode()).hexdigest()[:32]
+    data, document = html_to_pdf(html, stylesheets, handout.templates_dir / handout.template,
+                                 handout.templates_dir, language, identifier)
+    return RenderedPDF(data=data, pages=len(document.pages), title=document.metadata.title)
+
+
+def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
+                language: Language, identifier: str):
+    """An HTML document (made from the template at ``source``) as tagged PDF/UA-1
+    bytes, and WeasyPrint's rendered document.
+
+    Only files under ``templates_dir`` are read; a character no font has fails
+    with ``MissingGlyphsError`` for ``language``. ``identifier`` becomes the
+    PDF's ID, so it must come from the content, never the clock.
+    """
     # Imported here so that planning a build never pays for WeasyPrint.
     import weasyprint
 
     from .fetch import ProjectFetcher
     from .tagging import margin_content_as_artifacts
 
-    require_fonts(SCRIPTS[language.script])
-
-    html = render_html(handout, language, edition, paper, incomplete, catalog, review)
-    fetcher = ProjectFetcher(handout.templates_dir)
-    base_url = (handout.templates_dir / handout.slug).as_uri() + "/"
-    stylesheets = [_parsed_css(css, handout.templates_dir)
-                   for css, _name in stylesheets_for(handout, language, edition, paper, print_shop)]
-    identifier = hashlib.sha256(
-        f"{handout.slug}/{language.code}/{edition.name}/{paper.name}".encode()).hexdigest()[:32]
+    fetcher = ProjectFetcher(templates_dir)
+    base_url = source.parent.as_uri() + "/"
     # PDF/UA-1: tagged structure (headings, lists, links), /Lang, the title shown
     # in the window, running headers and footers as artifacts.
     with missing_glyphs() as missing:
@@ -222,11 +236,10 @@ def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Pa
     if fetcher.refused:
         raise HandoutsError(
             f"the document asked for {', '.join(fetcher.refused)}, which a build never fetches",
-            path=handout.templates_dir / handout.template,
-            fix="refer only to files under templates/, with relative URLs")
+            path=source, fix="refer only to files under templates/, with relative URLs")
     if missing:
         raise MissingGlyphsError(language, missing)
-    return RenderedPDF(data=data, pages=len(document.pages), title=document.metadata.title)
+    return data, document
 
 
 @functools.lru_cache(maxsize=64)

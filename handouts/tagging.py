@@ -79,3 +79,43 @@ def _owned_content(root, pdf) -> dict[tuple, set[int]]:
                 else:
                     stack.append((kid, page))
     return owned
+
+
+def table_column_language(data: bytes, column: int, lang: str) -> bytes:
+    """The PDF with the data cells (/TD) of table column ``column`` (from 0)
+    tagged with ``/Lang``, so that a screen reader reads them in their language.
+
+    WeasyPrint keeps an element's ``lang`` only for the document as a whole; a
+    table whose column holds another language than the rest (the review
+    sheet's translations) needs it on each cell.
+    """
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return data
+        for row in _elements(root, "/TR"):
+            cells = [kid for kid in _kids(row) if isinstance(kid, pikepdf.Dictionary)]
+            if len(cells) > column and cells[column].get("/S") == "/TD":
+                cells[column].Lang = pikepdf.String(lang)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def _kids(node) -> list:
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _elements(root, role: str):
+    """The structure elements of ``role`` (such as /TR) under ``root``, in order."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.get("/S") == role:
+            yield node
+            continue
+        stack.extend(reversed([kid for kid in _kids(node) if isinstance(kid, pikepdf.Dictionary)]))

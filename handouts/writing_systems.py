@@ -55,10 +55,11 @@ def css_font_stack(fonts: tuple[str, ...]) -> str:
     return ", ".join(f'"{family}"' for family in fonts) + ", sans-serif"
 
 
-def stylesheet_for(script_code: str, base_font_pt: float) -> str:
-    """The CSS that sets the text of one script, at an edition's base size."""
+def stylesheet_for(script_code: str, base_font_pt: float, selector: str = "html") -> str:
+    """The CSS that sets the text of one script, at an edition's base size:
+    the whole document, or only the elements ``selector`` picks."""
     script = SCRIPTS[script_code]
-    css = (f"html {{ font-family: {css_font_stack(script.fonts)}; "
+    css = (f"{selector} {{ font-family: {css_font_stack(script.fonts)}; "
            f"font-size: {base_font_pt * script.font_scale:g}pt; "
            f"line-height: {script.line_height}; }}\n")
     if script.whole_words:
