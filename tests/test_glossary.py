@@ -9,9 +9,11 @@ from handouts import load_project
 from handouts.catalogs import read_catalog
 from handouts.checks import check_file
 from handouts.gate import Policy, assess
-from handouts.glossary import read_glossary
+from handouts.glossary import glossary_path, read_glossary
 
-from conftest import cli
+from conftest import ROOT, cli
+
+SHIPPED = ["es", "zh_Hans", "zh_Hant", "vi", "ko", "ar"]  # folders under locales/
 
 CATALOG = ('msgid ""\nmsgstr ""\n"Language: {locale}\\n"\n'
            '"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: {plural}\\n"\n\n'
@@ -143,4 +145,24 @@ def test_a_malformed_glossary_fails_only_its_language_at_the_gate(project_copy):
     assert verdict.unreadable and not verdict.publishable
     assert f"{path}:2: the target term is empty" in verdict.reason
     assert assess(project.languages["vi"], Policy(), template).publishable
+
+
+def test_a_glossary_term_the_catalog_does_not_use_is_reported_by_check(project_copy):
+    path = project_copy / "locales/es/glossary.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "doctor,doctora,\n", encoding="utf-8")
+    result = cli("--root", project_copy, "check", "es")
+    assert result.returncode == 0
+    assert "warning: [glossary] 'doctor' should be rendered 'doctora'" in result.stdout
+
+
+@pytest.mark.parametrize("folder", SHIPPED)
+def test_each_shipped_glossary_loads_with_terms_the_english_uses(project, folder):
+    catalog = ROOT / "locales" / folder / "LC_MESSAGES/handouts.po"
+    assert any(language.catalog == catalog for language in project.languages.values())
+    glossary = read_glossary(glossary_path(catalog))
+    assert glossary is not None and 8 <= len(glossary.terms) <= 15
+    english = [m.id for m in read_catalog(project.template_catalog).messages if m.id]
+    for term in glossary.terms:
+        assert any(term.occurs_in(text) for text in english), (folder, term.source)
+        assert "reviewer" in term.note, (folder, term.source)  # drafts, for the reviewer to confirm
 
