@@ -25,6 +25,7 @@ from babel.plural import to_gettext
 
 from .catalogs import (TranslationCatalog, UnreadableCatalog, first_form, header_line,
                        read_catalog)
+from .glossary import Glossary
 from .markup import PAGE, PAGES, markup_problems, tags_of
 from .review import ReviewStamp, review_state
 
@@ -99,6 +100,7 @@ class CheckContext:
     plural_forms: str | None = None  # the header a locale CLDR lacks must have
     template: TranslationCatalog | None = None  # the .pot it should be up to date with
     stamp: ReviewStamp | None = None  # the catalog's review stamp, if it was reviewed
+    glossary: Glossary | None = None  # the language's approved terms, if it has a glossary
 
 
 def finding(check: str, path: Path | str, line: int | None, message: str) -> Finding:
@@ -107,13 +109,14 @@ def finding(check: str, path: Path | str, line: int | None, message: str) -> Fin
 
 def check_file(path: Path, locale: str | None = None, plural_forms: str | None = None,
                template: TranslationCatalog | None = None,
-               stamp: ReviewStamp | None = None) -> list[Finding]:
+               stamp: ReviewStamp | None = None,
+               glossary: Glossary | None = None) -> list[Finding]:
     """Every check on the PO file at ``path`` (see ``CheckContext`` for the rest)."""
     try:
         catalog = read_catalog(path, locale, template)
     except UnreadableCatalog as error:
         return [finding(error.check, path, error.line, error.message)]
-    return check_catalog(catalog, CheckContext(locale, plural_forms, template, stamp))
+    return check_catalog(catalog, CheckContext(locale, plural_forms, template, stamp, glossary))
 
 
 def check_catalog(catalog: TranslationCatalog,
@@ -207,6 +210,20 @@ def _changed_since_review(catalog: TranslationCatalog, context: CheckContext):
     for message in review_state(catalog, context.stamp).changed:
         yield message.lineno, (f"{_short(first_form(message.id))!r} is not as reviewed by "
                                f"{context.stamp.reviewer} on {context.stamp.date.isoformat()}")
+
+
+@catalog_check("glossary", WARNING,
+               "the English has a term of the language's glossary, and the translation "
+               "lacks its approved rendering",
+               "use the glossary's rendering of the term (locales/LANG/glossary.csv); if the "
+               "glossary is wrong, correct it and have the medical reviewer confirm it")
+def _glossary(catalog: TranslationCatalog, context: CheckContext):
+    glossary = context.glossary
+    translated = (m for m in catalog.messages if m.id and _has_whole_translation(catalog, m))
+    for message in translated if glossary else ():
+        for term in glossary.missing(_forms(message.id), _forms(message.string)):
+            yield message.lineno, (f"{term.source!r} should be rendered {term.target!r} "
+                                   f"({glossary.path}:{term.line})")
 
 
 @message_check("plural-forms", ERROR, "a plural message has the wrong number of forms",

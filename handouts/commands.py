@@ -19,6 +19,7 @@ from .extract import extract_messages, write_template
 from .output import write_atomic
 from .fonts import subsetting_warning
 from .gate import Policy, load_policy, make_policy
+from .glossary import glossary_path, read_glossary
 from .jobs import Job, plan
 from .languages import Language, add_language_entry
 from .project import Project
@@ -179,7 +180,8 @@ def cmd_check(project: Project, args) -> int:
             findings += check_file(path, template=template)
         else:
             findings += check_file(path, language.locale, language.plural_forms, template,
-                                   read_stamp(stamp_path(path)))
+                                   read_stamp(stamp_path(path)),
+                                   read_glossary(glossary_path(path)))
     errors = sum(1 for f in findings if f.severity == ERROR)
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))

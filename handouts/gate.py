@@ -20,6 +20,7 @@ from pathlib import Path
 from .catalogs import TranslationCatalog, UnreadableCatalog, read_catalog
 from .checks import ERROR, CheckContext, Finding, check_catalog, finding
 from .errors import HandoutsError
+from .glossary import glossary_path, read_glossary
 from .languages import Language
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 
@@ -93,13 +94,14 @@ def assess(language: Language, policy: Policy,
     try:
         stamp = read_stamp(stamp_path(language.catalog))
         catalog = read_catalog(language.catalog, language.locale, template)
+        glossary = read_glossary(glossary_path(language.catalog))
     except UnreadableCatalog as error:
         reason = finding(error.check, error.path, error.line, error.message)
         return Verdict(language, False, f"{reason}\n  fix: {error.fix}", unreadable=True)
     except HandoutsError as error:
         return Verdict(language, False, str(error), unreadable=True)
     findings = check_catalog(catalog, CheckContext(language.locale, language.plural_forms,
-                                                   template, stamp))
+                                                   template, stamp, glossary))
     errors = [f for f in findings if f.severity == ERROR]
     review = review_state(catalog, stamp)
     reasons = []

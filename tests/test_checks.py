@@ -8,6 +8,7 @@ import pytest
 
 from handouts.catalogs import read_catalog
 from handouts.checks import CHECKS, check_file
+from handouts.glossary import glossary_path, read_glossary
 
 from conftest import ROOT, cli
 
@@ -59,7 +60,8 @@ def write(tmp_path, text, name="catalog.po"):
 
 
 def test_every_check_has_a_case_here():
-    assert set(MISTAKES) | {"outdated", "changed-since-review"} == set(CHECKS)  # those two: test_checks, test_review
+    # outdated: below; changed-since-review: test_review; glossary: test_glossary
+    assert set(MISTAKES) | {"outdated", "changed-since-review", "glossary"} == set(CHECKS)
 
 
 def test_good_catalog_has_no_findings(tmp_path):
@@ -70,7 +72,9 @@ def test_project_catalogs_have_no_findings(project):
     template = read_catalog(project.template_catalog)
     for language in project.languages.values():
         if language.catalog:
-            assert check_file(language.catalog, language.locale, None, template) == [], language.code
+            glossary = read_glossary(glossary_path(language.catalog))
+            assert check_file(language.catalog, language.locale, None, template,
+                              glossary=glossary) == [], language.code
 
 
 @pytest.mark.parametrize("check", sorted(MISTAKES))
