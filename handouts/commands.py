@@ -215,7 +215,7 @@ def cmd_review(project: Project, args) -> int:
 
 
 def cmd_export(project: Project, args) -> int:
-    from .xliff import export_xliff
+    from .xliff import export_tbx, export_xliff
 
     [language] = _translated_languages(project, [args.code])
     catalog = read_catalog(language.catalog, language.locale)
@@ -223,6 +223,11 @@ def cmd_export(project: Project, args) -> int:
     path = out_dir / f"{language.code}.xlf"
     write_atomic(path, export_xliff(catalog, language.code, read_stamp(stamp_path(catalog.path))))
     print(f"{path}: {sum(1 for m in catalog.messages if m.id)} units for {language.english_name}")
+    glossary = read_glossary(glossary_path(catalog.path))
+    if glossary is not None:
+        terms = out_dir / f"{language.code}.tbx"
+        write_atomic(terms, export_tbx(glossary, language.code))
+        print(f"{terms}: {len(glossary.terms)} approved terms")
     return 0
 
 
@@ -261,7 +266,7 @@ def cmd_import(project: Project, args) -> int:
 
 def cmd_review_sheet(project: Project, args) -> int:
     from .output import write_atomic
-    from .review_sheet import glossary_path, read_glossary, render_review_sheet
+    from .review_sheet import render_review_sheet
 
     [language] = _translated_languages(project, [args.code])
     out = _absolute(args.out or Path("review-sheets") / f"{language.code}.pdf")

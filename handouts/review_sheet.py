@@ -14,13 +14,11 @@ the same bytes from the same inputs). The signature is then recorded with
 
 from __future__ import annotations
 
-import csv
 import datetime
 import gettext
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 from babel.dates import format_date
@@ -29,6 +27,7 @@ from babel.messages.catalog import Message
 from .catalogs import TranslationCatalog, is_translated
 from .editions import Paper
 from .errors import HandoutsError
+from .glossary import Glossary, Term
 from .fonts import require_fonts
 from .languages import Language
 from .project import Project
@@ -51,15 +50,6 @@ STATES = {
 
 
 @dataclass(frozen=True)
-class GlossaryTerm:
-    """One row of a language's glossary: an English term, its translation, a note."""
-
-    source: str
-    target: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
 class Form:
     """One text of a message (one plural form, or the only one), with its label."""
 
@@ -76,38 +66,14 @@ class Row:
     english: tuple[Form, ...]
     translation: tuple[Form, ...]  # empty when not translated
     note: str  # the translator's note: the message's #. comments
-    terms: tuple[GlossaryTerm, ...]
+    terms: tuple[Term, ...]
     state: str  # a key of STATES
     fuzzy: bool
 
 
-def glossary_path(catalog_path: Path) -> Path:
-    """Where a language's glossary lives: ``locales/LOCALE/glossary.csv``."""
-    return catalog_path.parent.parent / "glossary.csv"
-
-
-def read_glossary(path: Path) -> tuple[GlossaryTerm, ...]:
-    """The glossary at ``path`` (CSV with the header ``source,target,note``), if there is one."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return ()
-    except (OSError, UnicodeDecodeError) as error:
-        raise HandoutsError(f"cannot read the glossary: {error}", path=path,
-                            fix="save it as UTF-8 CSV with the header source,target,note") from None
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or not {"source", "target"} <= set(reader.fieldnames):
-        raise HandoutsError("the glossary has no 'source' and 'target' columns", path=path,
-                            line=1, fix="make its first line: source,target,note")
-    return tuple(GlossaryTerm(row["source"].strip(), (row["target"] or "").strip(),
-                              (row.get("note") or "").strip())
-                 for row in reader if (row["source"] or "").strip())
-
-
-def terms_in(english: str, glossary: tuple[GlossaryTerm, ...]) -> tuple[GlossaryTerm, ...]:
-    """The glossary terms whose English occurs in ``english`` as a whole word, in any case."""
-    return tuple(term for term in glossary
-                 if re.search(rf"(?<!\w){re.escape(term.source)}(?!\w)", english, re.IGNORECASE))
+def terms_in(english: str, glossary: Glossary | None) -> tuple[Term, ...]:
+    """The glossary terms that occur in ``english`` (see glossary.Term.occurs_in)."""
+    return tuple(term for term in glossary.terms if term.occurs_in(english)) if glossary else ()
 
 
 def message_state(message: Message, stamp: ReviewStamp | None) -> str:
@@ -122,7 +88,7 @@ def message_state(message: Message, stamp: ReviewStamp | None) -> str:
 
 def sheet_rows(catalog: TranslationCatalog,
                stamp: ReviewStamp | None,
-               glossary: tuple[GlossaryTerm, ...] = ()) -> list[Row]:
+               glossary: Glossary | None = None) -> list[Row]:
     """Every message of the catalog but its header, as the sheet's rows."""
     plural_labels = _plural_labels(catalog)
     rows = []
@@ -176,7 +142,7 @@ def catalog_revised(catalog: TranslationCatalog) -> datetime.date | None:
 
 def render_review_sheet(project: Project, language: Language, catalog: TranslationCatalog,
                         stamp: ReviewStamp | None, paper: Paper,
-                        glossary: tuple[GlossaryTerm, ...] = ()) -> bytes:
+                        glossary: Glossary | None = None) -> bytes:
     """The review sheet of ``language``'s ``catalog`` as tagged PDF/UA-1 bytes.
 
     ``stamp`` is the language's review stamp (None if it was never reviewed),
@@ -207,7 +173,7 @@ def render_review_sheet(project: Project, language: Language, catalog: Translati
 
 
 def review_sheet_html(project: Project, language: Language, catalog: TranslationCatalog,
-                      stamp: ReviewStamp | None, glossary: tuple[GlossaryTerm, ...],
+                      stamp: ReviewStamp | None, glossary: Glossary | None,
                       titles: list[str]) -> str:
     """The review sheet as HTML: every catalog text escaped, never read as markup."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir),

@@ -9,7 +9,8 @@ reviewed as it stands). Placeholders and the allowed inline tags are written as
 XLIFF inline elements (``<ph>``, ``<bpt>``/``<ept>``) holding the code, so a CAT
 tool moves them as units and cannot break them.
 
-``read_incoming`` reads what comes back (an XLIFF file, or a vendor's PO file)
+A language's glossary goes with it as TBX (``export_tbx``), so the CAT tool
+shows the approved terms. ``read_incoming`` reads what comes back (an XLIFF file, or a vendor's PO file)
 into plain records with their line in that file; ``apply_incoming`` checks them
 all against the current catalog and applies them only if nothing is refused.
 """
@@ -28,6 +29,7 @@ from lxml import etree
 from .catalogs import TranslationCatalog, first_form, read_catalog
 from .checks import ERROR, CheckContext, check_catalog
 from .errors import HandoutsError
+from .glossary import Glossary
 from .markup import Tag, tokenize
 from .review import ReviewStamp, fingerprint, message_key
 
@@ -75,6 +77,19 @@ def export_xliff(catalog: TranslationCatalog, target_language: str,
             for filename, line in message.locations:
                 unit.addlocation(f"{filename}:{line}" if line else filename)
     etree.cleanup_namespaces(document.document.getroot())
+    return bytes(document)
+
+
+def export_tbx(glossary: Glossary, target_language: str) -> bytes:
+    """A language's glossary as TBX, the term base format CAT tools import."""
+    from translate.storage import tbx
+
+    document = tbx.tbxfile(sourcelanguage="en", targetlanguage=target_language)
+    for term in glossary.terms:
+        unit = document.addsourceunit(term.source)
+        unit.settarget(term.target)
+        if term.note:
+            unit.addnote(term.note, origin="translator")
     return bytes(document)
 
 

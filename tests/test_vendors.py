@@ -146,3 +146,15 @@ def test_a_reviewed_message_changed_by_an_import_is_changed_since_review(project
     assert cli("--root", project_copy, "import", path).returncode == 0
     check = cli("--root", project_copy, "check", "es").stdout
     assert "[changed-since-review] 'References'" in check
+
+
+def test_the_glossary_goes_with_the_export_as_tbx(project_copy, tmp_path):
+    export(project_copy, tmp_path)
+    terms = ET.parse(tmp_path / "es.tbx").getroot().findall(".//termEntry")
+    rows = (project_copy / "locales/es/glossary.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert len(terms) == len(rows) > 0
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    first = {langset.get(lang): langset.findtext("tig/term") for langset in terms[0].iter("langSet")}
+    assert first == {"en": rows[0].split(",")[0], "es": rows[0].split(",")[1]}
+    export(project_copy, tmp_path / "fr", "fr")  # no glossary: no TBX
+    assert not (tmp_path / "fr/fr.tbx").exists()
