@@ -13,6 +13,7 @@ line. docs/translating.md explains each check.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,6 +237,10 @@ def _placeholders_match(catalog: TranslationCatalog, message: Message):
             yield f"missing {', '.join(sorted(required - written))}"
         if written - known:
             yield f"not in the English: {', '.join(sorted(written - known))}"
+        malformed = _malformed_placeholders(string) - _malformed_placeholders(first_form(message.id))
+        if malformed:
+            yield (f"malformed placeholder {', '.join(sorted(malformed))}: "
+                   "write it as the English has it, such as %(phone)s")
 
 
 @message_check("markup", ERROR, "tags differ from the English, are unbalanced or not allowed",
@@ -248,15 +253,42 @@ def _markup(catalog: TranslationCatalog, message: Message):
         yield from markup_problems(string)
 
 
-@message_check("numbers", ERROR, "a number, the helpline number, a URL or an e-mail address differs",
-               "copy numbers, URLs and addresses exactly as the English has them")
+@message_check("numbers", ERROR,
+               "a number, the helpline number, a URL or an e-mail address differs from the "
+               "English, or is not in it",
+               "copy numbers, URLs and addresses exactly as the English has them; add none")
 def _numbers_match(catalog: TranslationCatalog, message: Message):
     source = first_form(message.id)
+    english = " ".join(_forms(message.id))
     for string in _forms(message.string):
         for label, values in (("number", _numbers), ("URL", _urls), ("e-mail address", _emails)):
             missing = Counter(values(source)) - Counter(values(string))
             if missing:
                 yield f"{label} {', '.join(sorted(missing))} of the English is missing"
+            # A number the English lacks could be a wrong helpline or dose: only
+            # the numbers it writes, or spells out ("three kinds": 3つ), may appear.
+            allowed = set(values(english)) | (_spelt_numbers(english) if label == "number" else set())
+            extra = set(values(string)) - allowed
+            if extra:
+                yield f"{label} {', '.join(sorted(extra))} is not in the English"
+
+
+# Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one
+# U+202E prints the helpline number backwards.
+BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
+@message_check("bidi-controls", ERROR,
+               "the translation holds a bidi control character the English lacks, which can "
+               "reverse or hide the text after it",
+               "delete it; the layout sets the direction of each language")
+def _bidi_controls(catalog: TranslationCatalog, message: Message):
+    allowed = BIDI_CONTROLS & set(" ".join(_forms(message.id)))
+    for string in _forms(message.string):
+        found = sorted((BIDI_CONTROLS & set(string)) - allowed)
+        if found:
+            yield "bidi control character " + ", ".join(
+                f"U+{ord(char):04X} {unicodedata.name(char)}" for char in found)
 
 
 @message_check("private-use", ERROR,
@@ -315,18 +347,42 @@ def _placeholders(text: str) -> set[str]:
     return {m[0] for m in PLACEHOLDER.finditer(text)}
 
 
+def _malformed_placeholders(text: str) -> set[str]:
+    """Each ``%(`` that starts no whole placeholder (``%%(`` is a written "%("),
+    as written up to the next space."""
+    whole = {m.start() for m in PLACEHOLDER.finditer(text)}
+    return {re.match(r"%\(\S{0,30}", text[m.end() - 2:])[0]
+            for m in re.finditer(r"(%+)\(", text)
+            if len(m[1]) % 2 and m.end() - 2 not in whole}
+
+
 def _without_placeholders_and_tags(text: str) -> str:
     return re.sub(r"<[^>]*>", " ", PLACEHOLDER.sub(" ", text))
 
 
 def _numbers(text: str) -> list[str]:
+    """The numbers of ``text``, by value: Persian ۷ and full-width ７ are 7."""
     text = _without_placeholders_and_tags(text)
     text = re.sub(r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
-    return re.findall(r"\d+(?:[-.,]\d+)*", text)
+    return ["".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in number)
+            for number in re.findall(r"\d+(?:[-.,]\d+)*", text)]
+
+
+_NUMBER_WORDS = {word: str(value) for value, words in enumerate([
+    ("zero",), ("one", "first"), ("two", "second"), ("three", "third"), ("four", "fourth"),
+    ("five", "fifth"), ("six", "sixth"), ("seven", "seventh"), ("eight", "eighth"),
+    ("nine", "ninth"), ("ten", "tenth"), ("eleven", "eleventh"), ("twelve", "twelfth"),
+]) for word in words}
+
+
+def _spelt_numbers(english: str) -> set[str]:
+    """The numbers the English spells out in words, from zero to twelve, as digits."""
+    return {_NUMBER_WORDS[word] for word in re.findall(r"[a-z]+", english.lower())
+            if word in _NUMBER_WORDS}
 
 
 def _urls(text: str) -> list[str]:
-    return re.findall(r"https?://[^\s<>\"')]+", text)
+    return re.findall(r"(?:https?://|tel:)[^\s<>\"')]+", text)
 
 
 def _emails(text: str) -> list[str]:
