@@ -12,6 +12,7 @@ line. docs/translating.md explains each check.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -361,8 +362,9 @@ def _without_placeholders_and_tags(text: str) -> str:
 
 
 def _numbers(text: str) -> list[str]:
-    """The numbers of ``text``, by value: Persian ۷ and full-width ７ are 7."""
-    text = _without_placeholders_and_tags(text)
+    """The numbers of ``text`` as a reader sees them (``&#49;`` is 1), by value:
+    Persian ۷ and full-width ７ are 7."""
+    text = html.unescape(_without_placeholders_and_tags(text))
     text = re.sub(r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
     return ["".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in number)
             for number in re.findall(r"\d+(?:[-.,]\d+)*", text)]
@@ -382,11 +384,11 @@ def _spelt_numbers(english: str) -> set[str]:
 
 
 def _urls(text: str) -> list[str]:
-    return re.findall(r"(?:https?://|tel:)[^\s<>\"')]+", text)
+    return re.findall(r"(?:https?://|tel:)[^\s<>\"')]+", html.unescape(text))
 
 
 def _emails(text: str) -> list[str]:
-    return re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text)
+    return re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", html.unescape(text))
 
 
 _END_MARKS = {

@@ -111,6 +111,8 @@ def test_a_number_the_english_lacks_is_an_error(project_copy):
     ("Versión ７.２０２１ en https://example.org/a, o escriba a help@example.org.", None),
     ("Versión ۷.۲۰۱۲ en https://example.org/a, o escriba a help@example.org.",
      "number 7.2021 of the English is missing"),
+    ("Versión 7.2021 en https://example.org/a, o escriba a help@example.org o llame al "
+     "&#49;-900-555-0100.", "number 1-900-555-0100 is not in the English"),
     ("Versión 7.2021 en https://example.org/a, o escriba a help@example.org o a ayuda@example.net.",
      "e-mail address ayuda@example.net is not in the English"),
     ("Versión 7.2021 en https://example.org/a, o llame a <a href=\\\"tel:+19005550100\\\">ayuda</a>"
