@@ -93,7 +93,7 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
     state = read_state(out_dir)
     report = BuildReport()
     template = read_template(project.template_catalog)
-    verdicts = {code: assess(project.languages[code], policy, template)
+    verdicts = {code: assess(project.languages[code], policy, template, project.locales_dir)
                 for code in dict.fromkeys(job.language.code for job in jobs)}
     runnable = []
     for job in jobs:

@@ -106,10 +106,12 @@ def finding(check: str, path: Path | str, line: int | None, message: str) -> Fin
 
 
 def check_file(path: Path, locale: str | None = None, plural_forms: str | None = None,
-               template: TranslationCatalog | None = None) -> list[Finding]:
-    """Every check on the PO file at ``path`` (see ``CheckContext`` for the rest)."""
+               template: TranslationCatalog | None = None,
+               within: Path | None = None) -> list[Finding]:
+    """Every check on the PO file at ``path`` (see ``CheckContext`` for the rest;
+    ``within``: the folder it must be in, as ``read_catalog`` has it)."""
     try:
-        catalog = read_catalog(path, locale, template)
+        catalog = read_catalog(path, locale, template, within)
     except UnreadableCatalog as error:
         return [finding(error.check, path, error.line, error.message)]
     return check_catalog(catalog, CheckContext(locale, plural_forms, template))
@@ -144,6 +146,9 @@ CHECKS["po-syntax"] = Check("po-syntax", ERROR, "the file is not valid PO syntax
                             "correct the line; Poedit or `msgfmt -c FILE` show it too")
 CHECKS["encoding"] = Check("encoding", ERROR, "the file is not UTF-8",
                            "save it as UTF-8, with charset=UTF-8 in its Content-Type header")
+CHECKS["file"] = Check("file", ERROR,
+                       "the catalog is missing, a folder, a link, outside locales/ or unreadable",
+                       "give the path of a regular, readable PO file (in locales/ for a language)")
 
 
 @catalog_check("headers", ERROR,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .build import build, run_job
 from .catalog_update import init_catalog, update_catalog, write_catalog
-from .catalogs import read_catalog, read_template
-from .checks import ERROR, check_file
+from .catalogs import TranslationCatalog, UnreadableCatalog, read_catalog, read_template
+from .checks import ERROR, check_file, finding
 from .console import Progress, table
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
 from .errors import HandoutsError
@@ -90,10 +90,10 @@ def cmd_extract(project: Project, args) -> int:
 def cmd_update(project: Project, args) -> int:
     template = read_catalog(project.template_catalog)
     for language in _translated_languages(project, args.languages):
-        old = read_catalog(language.catalog, language.locale, template)
+        old = _read_language_catalog(project, language, template)
         merged = update_catalog(old.messages, template.messages)
         write_catalog(merged, language.catalog, language.plural_forms)
-        new = read_catalog(language.catalog, language.locale, template)
+        new = _read_language_catalog(project, language, template)
         added = sum(1 for m in new.messages if m.id and m.id not in old.messages and not m.fuzzy)
         print(f"{language.code}: {language.catalog.relative_to(project.root)}: "
               f"{added} new, {new.stats.fuzzy - old.stats.fuzzy:+d} fuzzy, "
@@ -118,25 +118,32 @@ def cmd_init(project: Project, args) -> int:
 
 def cmd_stats(project: Project, args) -> int:
     template = read_template(project.template_catalog)
-    rows = []
+    rows, unreadable = [], []
     for label, path, language in _catalog_arguments(project, args.catalogs):
         # A language counts against the template; a file given by path, which
         # may come from anywhere, counts on its own, as msgfmt counts it.
-        if language is None:
-            stats = read_catalog(path).stats
-        else:
-            stats = read_catalog(path, language.locale, template).stats
+        try:
+            if language is None:
+                stats = read_catalog(path).stats
+            else:
+                stats = _read_language_catalog(project, language, template).stats
+        except UnreadableCatalog as error:  # say so, and count the others
+            unreadable.append(finding(error.check, path, error.line, error.message))
+            continue
         rows.append({"language": label, "catalog": str(path), "translated": stats.translated,
                      "fuzzy": stats.fuzzy, "untranslated": stats.untranslated,
                      "obsolete": stats.obsolete, "missing": stats.missing,
                      "percent": stats.percent})
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    columns = ("translated", "fuzzy", "untranslated", "obsolete", "missing")
-    print(table(("language", *columns, "percent"),
-                [[r["language"], *(r[c] for c in columns), f'{r["percent"]:.1f}%'] for r in rows]))
-    return 0
+    else:
+        columns = ("translated", "fuzzy", "untranslated", "obsolete", "missing")
+        print(table(("language", *columns, "percent"),
+                    [[r["language"], *(r[c] for c in columns), f'{r["percent"]:.1f}%']
+                     for r in rows]))
+    for problem in unreadable:
+        print(problem, file=sys.stderr)
+    return 1 if unreadable else 0
 
 
 def cmd_check(project: Project, args) -> int:
@@ -146,7 +153,8 @@ def cmd_check(project: Project, args) -> int:
         if language is None:
             findings += check_file(path, template=template)
         else:
-            findings += check_file(path, language.locale, language.plural_forms, template)
+            findings += check_file(path, language.locale, language.plural_forms, template,
+                                   within=project.locales_dir)
     errors = sum(1 for f in findings if f.severity == ERROR)
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
@@ -162,8 +170,7 @@ def cmd_preview(project: Project, args) -> int:
     out_dir = _absolute(args.out)
     catalog = None
     if language.catalog is not None:
-        catalog = read_catalog(language.catalog, language.locale,
-                               read_template(project.template_catalog))
+        catalog = _read_language_catalog(project, language, read_template(project.template_catalog))
     for handout in project.handouts.values():
         job = Job(handout, language, EDITIONS["standard"], PAPERS["letter"], incomplete=True,
                   catalog=catalog)
@@ -181,6 +188,12 @@ def _policy(project: Project, args) -> Policy:
     if args.min_translated is not None:
         policy = Policy(min_translated=args.min_translated)
     return policy
+
+
+def _read_language_catalog(project: Project, language: Language,
+                           template: TranslationCatalog | None) -> TranslationCatalog:
+    """A language's catalog, which must be a file in the project's locales/ folder."""
+    return read_catalog(language.catalog, language.locale, template, within=project.locales_dir)
 
 
 def _translated_languages(project: Project, codes) -> list[Language]:

@@ -64,12 +64,16 @@ def load_policy(pyproject: Path) -> Policy:
 
 
 def assess(language: Language, policy: Policy,
-           template: TranslationCatalog | None = None) -> Verdict:
-    """Read ``language``'s catalog once, check it, and judge it against ``policy``."""
+           template: TranslationCatalog | None = None,
+           locales_dir: Path | None = None) -> Verdict:
+    """Read ``language``'s catalog once, check it, and judge it against ``policy``.
+
+    ``locales_dir`` is the project's locales/ folder, which the catalog must be in.
+    """
     if language.catalog is None:
         return Verdict(language, True)
     try:
-        catalog = read_catalog(language.catalog, language.locale, template)
+        catalog = read_catalog(language.catalog, language.locale, template, within=locales_dir)
     except UnreadableCatalog as error:
         reason = finding(error.check, error.path, error.line, error.message)
         return Verdict(language, False, f"{reason}\n  fix: {error.fix}", unreadable=True)

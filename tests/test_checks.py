@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -61,7 +62,8 @@ def write(tmp_path, text, name="catalog.po"):
 
 
 def test_every_check_has_a_case_here():
-    assert set(MISTAKES) | {"outdated"} == set(CHECKS)
+    # outdated and file have tests of their own, below.
+    assert set(MISTAKES) | {"outdated", "file"} == set(CHECKS)
 
 
 def test_good_catalog_has_no_findings(tmp_path):
@@ -148,6 +150,20 @@ def test_outdated_catalog_is_reported_against_the_template(tmp_path):
     findings = check_file(write(tmp_path, GOOD), "es", template=template)
     assert [f.check for f in findings] == ["outdated"]
     assert "New in English" in findings[0].message
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda path: path.mkdir(), "this is a folder, not a PO file"),
+    (os.mkfifo, "not a regular file (a device, pipe or socket)"),  # read, it would never end
+    (lambda path: path.symlink_to(ROOT / "locales/es/LC_MESSAGES/handouts.po"),
+     "the catalog is a symbolic link; a catalog is read only from a regular file"),
+    (lambda path: None, "the catalog does not exist"),
+])
+def test_a_catalog_that_is_not_a_regular_file_is_a_file_error(tmp_path, make, reason):
+    path = tmp_path / "catalog.po"
+    make(path)
+    [finding] = check_file(path, "es")
+    assert str(finding) == f"{path}: error: [file] {reason}"
 
 
 def test_markup_check_rejects_unbalanced_and_unsafe_links(tmp_path):

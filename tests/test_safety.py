@@ -273,3 +273,55 @@ def test_private_use_characters_in_the_footer_never_become_page_numbers(project_
     pages = pdf_text(pdf)
     for number, page in enumerate(pages, start=1):
         assert f"Página {number} de {len(pages)}" in page, page[-200:]
+
+
+def test_symlinked_catalog_is_refused_and_nothing_of_its_target_is_shown(project_copy, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("root:x:0:0:SECRET-LINE-ONE\nSECRET-LINE-TWO\n")
+    catalog = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    catalog.unlink()
+    catalog.symlink_to(secret)
+    result = cli("--root", project_copy, "check", "es")
+    assert result.returncode == 1
+    assert (f"{catalog}: error: [file] the catalog is a symbolic link; a catalog is read only "
+            "from a regular file") in result.stdout
+    built = cli("--root", project_copy, "--lang", "en", "--lang", "es", "--paper", "letter",
+                "--edition", "standard", "--out", tmp_path / "dist")
+    assert built.returncode == 1
+    assert "[file] the catalog is a symbolic link" in built.stderr
+    assert "fix: replace the link with the file itself" in built.stderr
+    assert [file["language"] for file in manifest_files(tmp_path / "dist")] == ["en"]
+    for output in (result.stdout, result.stderr, built.stdout, built.stderr):
+        assert "SECRET" not in output
+
+
+def test_catalog_folder_linked_from_outside_locales_is_refused(project_copy, tmp_path):
+    outside = tmp_path / "outside"
+    (project_copy / "locales/es").rename(outside)
+    (project_copy / "locales/es").symlink_to(outside)
+    catalog = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    result = cli("--root", project_copy, "check", "es")
+    assert result.returncode == 1
+    assert f"{catalog}: error: [file] the catalog is outside {project_copy / 'locales'}" in result.stdout
+    project = load_project(project_copy)
+    report = build(project, tmp_path / "dist", plan(project, ["es"], ["letter"], ["standard"]))
+    [failure] = report.failed
+    assert "[file] the catalog is outside" in failure.reason
+    assert not list((tmp_path / "dist").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("content", [
+    # Not PO at all: only the first line is quoted, cut short.
+    "root:x:0:0:SECRET-" + "x" * 80 + "-END\nSECRET-LINE-TWO\n",
+    # PO lines, but a message without its msgstr: Babel's message quotes the msgid.
+    'msgid "SECRET-' + "x" * 80 + '-END"\n\nmsgid "SECRET-LINE-TWO"\nmsgstr ""\n',
+])
+def test_unparseable_catalog_is_quoted_by_its_first_bad_line_only_cut_short(tmp_path, content):
+    path = tmp_path / "vendor.po"
+    path.write_text(content)
+    result = cli("check", path)
+    assert result.returncode == 1
+    [finding] = [line for line in result.stdout.splitlines() if "[po-syntax]" in line]
+    assert finding.startswith(f"{path}:1: error: [po-syntax] not a valid PO file")
+    assert "x" * 40 not in finding and "-END" not in finding
+    assert "SECRET-LINE-TWO" not in result.stdout + result.stderr
