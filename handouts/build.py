@@ -98,7 +98,7 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
     runnable = []
     for job in jobs:
         verdict = verdicts[job.language.code]
-        if verdict.unreadable:
+        if verdict.failed:
             report.failed.append(JobFailure(job, verdict.reason))
             _tell(progress, job, "failed")
         elif verdict.publishable:

@@ -18,7 +18,8 @@ from pathlib import Path
 from .catalogs import TranslationCatalog, UnreadableCatalog, read_catalog
 from .checks import ERROR, CheckContext, Finding, check_catalog, finding
 from .errors import HandoutsError
-from .languages import Language
+from .languages import Language, language_line
+from .writing_systems import script_of
 
 POLICY_SETTINGS = ("min-translated",)
 
@@ -37,7 +38,9 @@ class Verdict:
     language: Language
     publishable: bool
     reason: str = ""  # one line, empty when publishable
-    unreadable: bool = False  # the catalog cannot be read: a failure, not a skip
+    # It cannot be built at all (its catalog cannot be read, its script has no
+    # fonts): a failure, not a skip.
+    failed: bool = False
     catalog: TranslationCatalog | None = None  # as read, for the build to render from
     findings: list[Finding] = field(default_factory=list)
 
@@ -68,17 +71,23 @@ def assess(language: Language, policy: Policy,
            locales_dir: Path | None = None) -> Verdict:
     """Read ``language``'s catalog once, check it, and judge it against ``policy``.
 
-    ``locales_dir`` is the project's locales/ folder, which the catalog must be in.
+    ``locales_dir`` is the project's locales/ folder, which the catalog must be in
+    and whose languages.toml declares the language.
     """
+    try:
+        script_of(language.script)
+    except HandoutsError as error:
+        return Verdict(language, False, _declaration_error(language, error, locales_dir),
+                       failed=True)
     if language.catalog is None:
         return Verdict(language, True)
     try:
         catalog = read_catalog(language.catalog, language.locale, template, within=locales_dir)
     except UnreadableCatalog as error:
         reason = finding(error.check, error.path, error.line, error.message)
-        return Verdict(language, False, f"{reason}\n  fix: {error.fix}", unreadable=True)
+        return Verdict(language, False, f"{reason}\n  fix: {error.fix}", failed=True)
     except HandoutsError as error:
-        return Verdict(language, False, str(error), unreadable=True)
+        return Verdict(language, False, str(error), failed=True)
     findings = check_catalog(catalog, CheckContext(language.locale, language.plural_forms, template))
     errors = [f for f in findings if f.severity == ERROR]
     reasons = []
@@ -91,3 +100,11 @@ def assess(language: Language, policy: Policy,
                        f"(first: {errors[0]})")
     return Verdict(language, not reasons, "; ".join(reasons), catalog=catalog, findings=findings)
 
+
+
+def _declaration_error(language: Language, error: HandoutsError, locales_dir: Path | None) -> str:
+    """``error`` about ``language``'s data, pointed at its table in languages.toml."""
+    path = locales_dir / "languages.toml" if locales_dir else None
+    return str(HandoutsError(f"[{language.code}] {error.message}", path=path,
+                             line=language_line(path, language.code) if path else None,
+                             fix=error.fix))

@@ -30,7 +30,7 @@ from .glyphs import MissingGlyphsError, missing_glyphs
 from .languages import Language
 from .project import Handout
 from .fonts import require_fonts
-from .writing_systems import SCRIPTS, stylesheet_for
+from .writing_systems import script_of, stylesheet_for
 from .markup import PAGE, PAGES
 from .translations import load_translations, primary
 
@@ -127,7 +127,7 @@ def render_html(handout: Handout, language: Language, edition: Edition, paper: P
         path, line = _template_frame(error, handout)
         raise HandoutsError(f"template error: {error}", path=path, line=line,
                             fix="correct the template at that line") from None
-    letters = SCRIPTS[language.script].whole_words
+    letters = script_of(language.script).whole_words
     if letters:
         html = keep_words_whole(html, letters)
     return html
@@ -193,7 +193,7 @@ def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Pa
     from .fetch import ProjectFetcher
     from .tagging import margin_content_as_artifacts
 
-    require_fonts(SCRIPTS[language.script])
+    require_fonts(script_of(language.script))
 
     html = render_html(handout, language, edition, paper, incomplete, catalog)
     fetcher = ProjectFetcher(handout.templates_dir)

@@ -325,3 +325,23 @@ def test_unparseable_catalog_is_quoted_by_its_first_bad_line_only_cut_short(tmp_
     assert finding.startswith(f"{path}:1: error: [po-syntax] not a valid PO file")
     assert "x" * 40 not in finding and "-END" not in finding
     assert "SECRET-LINE-TWO" not in result.stdout + result.stderr
+
+
+def test_a_script_without_fonts_fails_only_its_language_naming_its_line(project_copy, tmp_path):
+    languages = project_copy / "locales/languages.toml"
+    text = languages.read_text(encoding="utf-8")
+    languages.write_text(text.replace('[es]\nscript = "Latn"', '[es]\nscript = "Xxxx"'),
+                         encoding="utf-8")
+    line = text.splitlines().index("[es]") + 1
+    result = cli("--root", project_copy, "--lang", "en", "--lang", "es", "--paper", "letter",
+                 "--edition", "standard", "--out", tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (f"{languages}:{line}: [es] script 'Xxxx' has no fonts declared "
+            "(handouts/writing_systems.py)") in result.stderr
+    assert "fix: use a declared script (Latn, Cyrl" in result.stderr
+    assert "1 built" in result.stdout
+    assert [file["language"] for file in manifest_files(tmp_path)] == ["en"]
+    preview = cli("--root", project_copy, "preview", "es", "--out", tmp_path / "preview")
+    assert preview.returncode == 2 and "Traceback" not in preview.stderr
+    assert "script 'Xxxx' has no fonts declared" in preview.stderr
