@@ -29,6 +29,12 @@ from .po_syntax import excerpt, first_po_syntax_error
 
 PO_FIX = "correct the entry at that line (Poedit or msgfmt -c shows it too)"
 
+# Hard limits: a catalog of a handout is tens of kilobytes and a message a few
+# hundred bytes. One far larger is a mistake or an attack (a 5 MB message makes
+# each PDF thousands of pages), refused before it is parsed.
+MAX_CATALOG_BYTES = 4 * 2**20
+MAX_MESSAGE_BYTES = 64 * 2**10
+
 
 @dataclass(frozen=True)
 class CatalogStats:
@@ -129,8 +135,9 @@ def read_template(path: Path) -> TranslationCatalog | None:
 def _read_file(path: Path, within: Path | None = None) -> bytes:
     """The bytes of the regular file at ``path``, never through a link.
 
-    A catalog may come from anyone: a link to /etc/passwd, a folder or a pipe
-    must each be refused, before any of it is read, with its reason.
+    A catalog may come from anyone: a link to /etc/passwd, a folder, a pipe or a
+    file over the size limit must each be refused, before any of it is read,
+    with its reason.
     """
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -156,15 +163,28 @@ def _read_file(path: Path, within: Path | None = None) -> bytes:
 
 
 def _read_regular(descriptor: int, path: Path) -> bytes:
-    """Read an open catalog file, if it is a regular file."""
+    """Read an open catalog file, if it is a regular file within the size limit."""
     status = os.fstat(descriptor)
     if stat.S_ISDIR(status.st_mode):
         raise _file_error(path, "this is a folder, not a PO file", "give the path of a .po file")
     if not stat.S_ISREG(status.st_mode):
         raise _file_error(path, "not a regular file (a device, pipe or socket)",
                           "give the path of a .po file")
+    if status.st_size > MAX_CATALOG_BYTES:
+        raise _too_large(path, status.st_size)
     with os.fdopen(descriptor, "rb", closefd=False) as file:
-        return file.read()
+        data = file.read(MAX_CATALOG_BYTES + 1)
+    if len(data) > MAX_CATALOG_BYTES:  # it grew since
+        raise _too_large(path, len(data))
+    return data
+
+
+def _too_large(path: Path, size: int) -> UnreadableCatalog:
+    return UnreadableCatalog(
+        "size", f"the catalog is {size / 2**20:.1f} MiB; the limit is "
+                f"{MAX_CATALOG_BYTES // 2**20} MiB", path=path, line=None,
+        fix="a handout's catalog is tens of kilobytes: check that this is the right file, "
+            "and remove what does not belong in it")
 
 
 def _file_error(path: Path, message: str, fix: str) -> UnreadableCatalog:

@@ -25,8 +25,8 @@ from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 from babel.plural import to_gettext
 
-from .catalogs import (TranslationCatalog, UnreadableCatalog, first_form, header_line,
-                       read_catalog)
+from .catalogs import (MAX_CATALOG_BYTES, MAX_MESSAGE_BYTES, TranslationCatalog,
+                       UnreadableCatalog, first_form, header_line, read_catalog)
 from .markup import PAGE, PAGES, markup_problems, tags_of
 
 ERROR, WARNING = "error", "warning"
@@ -268,13 +268,14 @@ def _numbers_match(catalog: TranslationCatalog, message: Message):
     english = " ".join(_forms(message.id))
     for string in _forms(message.string):
         for label, values in (("number", _numbers), ("URL", _urls), ("e-mail address", _emails)):
-            missing = Counter(values(source)) - Counter(values(string))
+            written = Counter(values(string))
+            missing = Counter(values(source)) - written
             if missing:
                 yield f"{label} {', '.join(sorted(missing))} of the English is missing"
             # A number the English lacks could be a wrong helpline or dose: only
             # the numbers it writes, or spells out ("three kinds": 3つ), may appear.
             allowed = set(values(english)) | (_spelt_numbers(english) if label == "number" else set())
-            extra = set(values(string)) - allowed
+            extra = set(written) - allowed
             if extra:
                 yield f"{label} {', '.join(sorted(extra))} is not in the English"
 
@@ -295,6 +296,37 @@ def _bidi_controls(catalog: TranslationCatalog, message: Message):
         if found:
             yield "bidi control character " + ", ".join(
                 f"U+{ord(char):04X} {unicodedata.name(char)}" for char in found)
+
+
+@message_check("size", ERROR,
+               f"the catalog file is over {MAX_CATALOG_BYTES // 2**20} MiB, or a message over "
+               f"{MAX_MESSAGE_BYTES // 2**10} KiB",
+               "check that it is the right file; translate what the English says, no more",
+               on_translated_text=False)
+def _size(catalog: TranslationCatalog, message: Message):
+    # Untranslated and fuzzy text counts too: all of it is read, on every build.
+    for text in (*_forms(message.id), *_forms(message.string)):
+        size = len(text.encode("utf-8"))
+        if size > MAX_MESSAGE_BYTES:
+            yield (f"a message is {size / 2**10:.0f} KiB; the limit is "
+                   f"{MAX_MESSAGE_BYTES // 2**10} KiB")
+            return
+
+
+# A translation may well be twice as long as its English; far longer is text
+# that does not belong (pages of it), on top of a margin for short messages.
+LENGTH_FACTOR, LENGTH_MARGIN = 4, 40
+
+
+@message_check("length", ERROR, "the translation is far longer than its English",
+               "translate what the English says, no more")
+def _length(catalog: TranslationCatalog, message: Message):
+    english = max(len(text) for text in _forms(message.id))
+    limit = LENGTH_FACTOR * english + LENGTH_MARGIN
+    for string in _forms(message.string):
+        if len(string) > limit:
+            yield (f"the translation is {len(string):,} characters, the English {english:,}; "
+                   f"at most {LENGTH_FACTOR} × the English + {LENGTH_MARGIN} ({limit:,}) may pass")
 
 
 @message_check("private-use", ERROR,
@@ -346,6 +378,9 @@ def _expected_plural_forms(locale: str, given: str | None) -> list[str]:
     return [str(get_plural(cldr)), to_gettext(cldr.plural_form)]
 
 
+# A tag, for checks that look past tags; no "<" inside it, so that a message of
+# "<<<<…" takes linear time, not quadratic.
+_A_TAG = re.compile(r"<[^<>]*>")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdifr]|\{(\w*)\}|%[sdif]")
 
 
@@ -363,16 +398,21 @@ def _malformed_placeholders(text: str) -> set[str]:
 
 
 def _without_placeholders_and_tags(text: str) -> str:
-    return re.sub(r"<[^>]*>", " ", PLACEHOLDER.sub(" ", text))
+    return re.sub(_A_TAG, " ", PLACEHOLDER.sub(" ", text))
 
 
 def _numbers(text: str) -> list[str]:
     """The numbers of ``text`` as a reader sees them (``&#49;`` is 1), by value:
     Persian ۷ and full-width ７ are 7."""
     text = html.unescape(_without_placeholders_and_tags(text))
-    text = re.sub(r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
-    return ["".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in number)
-            for number in re.findall(r"\d+(?:[-.,]\d+)*", text)]
+    text = re.sub(rf"https?://\S+|{_EMAIL}", " ", text)
+    return [_ascii_digits(number) for number in re.findall(r"\d+(?:[-.,]\d+)*", text)]
+
+
+def _ascii_digits(number: str) -> str:
+    if number.isascii():
+        return number
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in number)
 
 
 _NUMBER_WORDS = {word: str(value) for value, words in enumerate([
@@ -388,12 +428,17 @@ def _spelt_numbers(english: str) -> set[str]:
             if word in _NUMBER_WORDS}
 
 
+# An address starts where a run of its letters starts: trying every position
+# inside a long run would take quadratic time on a message of "aaaa…".
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+
+
 def _urls(text: str) -> list[str]:
     return re.findall(r"(?:https?://|tel:)[^\s<>\"')]+", html.unescape(text))
 
 
 def _emails(text: str) -> list[str]:
-    return re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", html.unescape(text))
+    return re.findall(_EMAIL, html.unescape(text))
 
 
 _END_MARKS = {
@@ -405,7 +450,7 @@ _END_MARKS = {
 
 
 def _end_mark(text: str) -> str | None:
-    bare = re.sub(r"<[^>]*>", "", text).rstrip().rstrip("\"'”’»)）」』")
+    bare = re.sub(_A_TAG, "", text).rstrip().rstrip("\"'”’»)）」』")
     for name, marks in _END_MARKS.items():
         if bare.endswith(tuple(marks)):
             return name

@@ -50,6 +50,8 @@ MISTAKES = {
     "end-punctuation": ('msgstr "Preguntas:"', 'msgstr "Preguntas"', 22),
     "private-use": ('msgstr "Preguntas:"', 'msgstr "Preguntas\ue000:"', 22),
     "bidi-controls": ('"Llame al %(phone)s"', '"Llame al \u202e%(phone)s"', 8),
+    "length": ('msgstr "Preguntas:"', 'msgstr "' + "Preguntas, " * 8 + 'preguntas:"', 22),
+    "size": ('msgstr "Preguntas:"', 'msgstr "Preguntas' + "?" * 70_000 + ':"', 22),
     "same-translation": ('msgstr "Preguntas:"', 'msgstr "Una <strong>recurrencia</strong> se trata."', 22),
 }
 

@@ -345,3 +345,38 @@ def test_a_script_without_fonts_fails_only_its_language_naming_its_line(project_
     preview = cli("--root", project_copy, "preview", "es", "--out", tmp_path / "preview")
     assert preview.returncode == 2 and "Traceback" not in preview.stderr
     assert "script 'Xxxx' has no fonts declared" in preview.stderr
+
+
+def set_references(project_copy, translation):
+    """Give "References" a long Spanish translation, written on one line (Babel's
+    writer takes minutes to wrap one so long)."""
+    path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    text = path.read_text(encoding="utf-8")
+    assert 'msgstr "Referencias"' in text
+    path.write_text(text.replace('msgstr "Referencias"', f'msgstr "{translation}"'), encoding="utf-8")
+    return path
+
+
+def test_a_catalog_over_4_mib_is_refused_before_it_is_parsed_and_never_published(project_copy, tmp_path):
+    path = set_references(project_copy, "Referencias " + "a" * 5_000_000)
+    started = time.monotonic()
+    [finding] = check_file(path, "es")
+    assert time.monotonic() - started < 0.5
+    assert str(finding) == f"{path}: error: [size] the catalog is 4.8 MiB; the limit is 4 MiB"
+    result = cli("--root", project_copy, "--lang", "en", "--lang", "es", "--paper", "letter",
+                 "--edition", "standard", "--out", tmp_path / "dist")
+    assert result.returncode == 1
+    assert "[size] the catalog is 4.8 MiB; the limit is 4 MiB" in result.stderr
+    assert [file["language"] for file in manifest_files(tmp_path / "dist")] == ["en"]
+
+
+def test_a_translation_far_longer_than_its_english_is_never_published(project_copy, tmp_path):
+    path = set_references(project_copy, "Referencias " * 10_000)
+    findings = {f.check: f for f in check_file(path, "es")}
+    assert "the translation is 120,000 characters, the English 10" in findings["length"].message
+    assert findings["size"].message == "a message is 117 KiB; the limit is 64 KiB"
+    project = load_project(project_copy)
+    report = build(project, tmp_path, plan(project, ["en", "es"], ["letter"], ["standard"]))
+    [skipped] = report.skipped
+    assert skipped.language.code == "es" and "check errors (first:" in skipped.reason
+    assert [record.language for record in report.built] == ["en"]
