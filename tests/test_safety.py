@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 from pypdf import PdfReader
@@ -380,3 +382,51 @@ def test_a_translation_far_longer_than_its_english_is_never_published(project_co
     [skipped] = report.skipped
     assert skipped.language.code == "es" and "check errors (first:" in skipped.reason
     assert [record.language for record in report.built] == ["en"]
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A folder with a page, hidden build files and links out of it, served by
+    ``build_pdfs.py serve`` on 127.0.0.1; yields a function that GETs a path's status."""
+    folder, outside = tmp_path / "dist", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text("SECRET")
+    (folder / "index.html").write_text("<!doctype html><title>PDFs</title>")
+    (folder / SLUG).mkdir()
+    (folder / SLUG / "a.pdf").write_bytes(b"%PDF-1.7")
+    for hidden in (".build-state.json", ".build.lock", f"{SLUG}/.a.pdf.tmp"):
+        (folder / hidden).write_text("{}")
+    (folder / "passwd.pdf").symlink_to(outside / "secret.txt")
+    (folder / "elsewhere").symlink_to(outside)
+    server = subprocess.Popen([sys.executable, str(ROOT / "build_pdfs.py"), "serve", "--dir",
+                               str(folder), "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().split(" at ")[1].split()[0]
+        assert url.startswith("http://127.0.0.1:"), url
+
+        def status(path):
+            try:
+                with urllib.request.urlopen(url + path.lstrip("/"), timeout=10) as response:
+                    return response.status, response.read()
+            except urllib.error.HTTPError as error:
+                return error.code, b""
+        yield status
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("path", [
+    "/.build-state.json", "/%2ebuild-state.json", "/%2Ebuild.lock", f"/{SLUG}/%2ea.pdf.tmp",
+    f"/{SLUG}%2f%2e%2e%2f.build.lock", "/passwd.pdf", "/elsewhere/secret.txt",
+    "/elsewhere%2fsecret.txt", "/%2e%2e/outside/secret.txt", "/%ed%a0%80",
+])
+def test_serve_refuses_hidden_files_and_anything_outside_its_folder(served, path):
+    assert served(path) == (404, b"")
+
+
+def test_serve_serves_the_page_and_the_pdfs(served):
+    assert served("/")[0] == served("/index.html")[0] == 200
+    assert served(f"/{SLUG}/a.pdf") == (200, b"%PDF-1.7")
+    assert served(f"/{SLUG}%2fa.pdf") == (200, b"%PDF-1.7")
