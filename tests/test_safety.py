@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from handouts import HandoutsError, build, load_project
+from handouts.catalogs import read_catalog
 from handouts.jobs import plan
 from handouts.checks import check_file
 from handouts.editions import EDITIONS, PAPERS
@@ -24,7 +25,7 @@ from handouts.render import render_pdf
 from handouts.fonts import require_fonts, subsetting_warning
 from handouts.writing_systems import Script
 
-from conftest import ROOT, SLUG, cli, manifest_files, pdf_text, read_manifest
+from conftest import ROOT, SLUG, cli, manifest_files, manifest_languages, pdf_text, read_manifest
 
 ATTACKS = {
     "References": '<img src="file:///etc/passwd">',
@@ -430,3 +431,28 @@ def test_serve_serves_the_page_and_the_pdfs(served):
     assert served("/")[0] == served("/index.html")[0] == 200
     assert served(f"/{SLUG}/a.pdf") == (200, b"%PDF-1.7")
     assert served(f"/{SLUG}%2fa.pdf") == (200, b"%PDF-1.7")
+
+
+def test_markup_spelt_as_character_references_in_the_title_never_reaches_the_manifest(project_copy, tmp_path):
+    title = "Treatment When Breast Cancer Comes Back"
+    path = set_translations(project_copy, {title: "Tratamiento &#60;img src=x onerror=alert(1)&#62;"})
+    line = read_catalog(path).messages.get(title).lineno
+    checked = cli("--root", project_copy, "check", "es")
+    assert checked.returncode == 1
+    assert f"{path}:{line}: error: [markup] &#60;, &#62; spells a markup character" in checked.stdout
+
+    spanish = ("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard")
+    gated = cli(*spanish, "--out", tmp_path / "gated")
+    assert f"skipped  es: 2 check errors (first: {path}:{line}: error: [markup]" in gated.stdout
+    assert not list((tmp_path / "gated").rglob("*.pdf"))
+
+    review = tmp_path / "review"  # built anyway, as a review copy
+    assert cli(*spanish, "--allow-incomplete", "--out", review).returncode == 0
+    [entry] = manifest_languages(review)
+    assert entry["title"] == "Tratamiento \uff1cimg src=x onerror=alert(1)\uff1e"
+    for written in ("manifest.json", "index.html"):
+        assert "<img src=x" not in (review / written).read_text(encoding="utf-8"), written
+    assert "<" not in (review / "manifest.json").read_text(encoding="utf-8")
+    # The PDF shows the catalog's text as text, in its title too.
+    [pdf] = review.rglob("*.pdf")
+    assert PdfReader(pdf).metadata.title == "Tratamiento <img src=x onerror=alert(1)>"
