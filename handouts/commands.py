@@ -159,8 +159,8 @@ def cmd_check(project: Project, args) -> int:
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
-        for finding in findings:
-            print(finding)
+        for found in findings:
+            print(found)
         print(f"{errors} error(s), {len(findings) - errors} warning(s)")
     return 1 if errors else 0
 
