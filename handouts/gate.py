@@ -101,7 +101,6 @@ def assess(language: Language, policy: Policy,
     return Verdict(language, not reasons, "; ".join(reasons), catalog=catalog, findings=findings)
 
 
-
 def _declaration_error(language: Language, error: HandoutsError, locales_dir: Path | None) -> str:
     """``error`` about ``language``'s data, pointed at its table in languages.toml."""
     path = locales_dir / "languages.toml" if locales_dir else None
