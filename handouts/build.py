@@ -157,13 +157,13 @@ def _judge(project, jobs, policy, allow_incomplete, previous, report, progress) 
     """The jobs that may run, each with its language's catalog and review as the
     gate read them; the rest go into ``report`` as failed, held or skipped."""
     template = read_template(project.template_catalog)
-    verdicts = {code: assess(project.languages[code], policy, template)
+    verdicts = {code: assess(project.languages[code], policy, template, project.locales_dir)
                 for code in dict.fromkeys(job.language.code for job in jobs)}
     published = {record.language for record in previous}
     runnable = []
     for job in jobs:
         verdict = verdicts[job.language.code]
-        if verdict.unreadable:
+        if verdict.failed:
             report.failed.append(JobFailure(job, verdict.reason))
             _tell(progress, job, "failed")
         elif verdict.publishable:

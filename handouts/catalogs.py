@@ -11,9 +11,12 @@ printed handout.
 
 from __future__ import annotations
 
+import errno
 import gettext
 import io
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +25,15 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileParser
 
 from .errors import HandoutsError
-from .po_syntax import po_syntax_errors
+from .po_syntax import excerpt, first_po_syntax_error
 
 PO_FIX = "correct the entry at that line (Poedit or msgfmt -c shows it too)"
+
+# Hard limits: a catalog of a handout is tens of kilobytes and a message a few
+# hundred bytes. One far larger is a mistake or an attack (a 5 MB message makes
+# each PDF thousands of pages), refused before it is parsed.
+MAX_CATALOG_BYTES = 4 * 2**20
+MAX_MESSAGE_BYTES = 64 * 2**10
 
 
 @dataclass(frozen=True)
@@ -86,12 +95,14 @@ def is_translated(message: Message) -> bool:
 
 
 def read_catalog(path: Path, locale: str | None = None,
-                 template: TranslationCatalog | None = None) -> TranslationCatalog:
+                 template: TranslationCatalog | None = None,
+                 within: Path | None = None) -> TranslationCatalog:
     """Read and validate the PO file at ``path``, with a clear error naming the file and line.
 
-    ``template`` is the ``.pot`` the percent translated is counted against.
+    ``template`` is the ``.pot`` the percent translated is counted against;
+    ``within`` is the folder the catalog must be in (a language's: locales/).
     """
-    data = _read_file(path)
+    data = _read_file(path, within)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -100,16 +111,15 @@ def read_catalog(path: Path, locale: str | None = None,
             path=path, line=data.count(b"\n", 0, error.start) + 1,
             fix='save the file as UTF-8 and set "Content-Type: text/plain; charset=UTF-8" '
                 "in its header") from None
-    errors = po_syntax_errors(text)
-    if errors:
-        line, problem = errors[0]
-        raise UnreadableCatalog("po-syntax", f"not a valid PO file: {problem}",
-                                path=path, line=line, fix=PO_FIX)
+    error = first_po_syntax_error(text)
+    if error:
+        raise UnreadableCatalog("po-syntax", f"not a valid PO file: {error[1]}",
+                                path=path, line=error[0], fix=PO_FIX)
     messages, problems = _parse(data, locale)
     fatal = [(line, problem) for line, problem in problems if problem != _TOO_MANY_FORMS]
-    if fatal:
-        raise UnreadableCatalog("po-syntax", f"not a valid PO file: {fatal[0][1]}", path=path,
-                                line=fatal[0][0], fix=PO_FIX)
+    if fatal:  # Babel's message may quote the file: cut it short
+        raise UnreadableCatalog("po-syntax", f"not a valid PO file: {excerpt(fatal[0][1])}",
+                                path=path, line=fatal[0][0], fix=PO_FIX)
     return TranslationCatalog(path=path, text=text, messages=messages,
                               headers=raw_headers(text),
                               stats=catalog_stats(messages, template and template.messages),
@@ -148,18 +158,63 @@ def read_template(path: Path) -> TranslationCatalog | None:
         return None
 
 
-def _read_file(path: Path) -> bytes:
+def _read_file(path: Path, within: Path | None = None) -> bytes:
+    """The bytes of the regular file at ``path``, never through a link.
+
+    A catalog may come from anyone: a link to /etc/passwd, a folder, a pipe or a
+    file over the size limit must each be refused, before any of it is read,
+    with its reason.
+    """
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise HandoutsError("the catalog does not exist", path=path,
-                            fix="create it with: python build_pdfs.py init LANG") from None
-    except IsADirectoryError:
-        raise HandoutsError("this is a folder, not a PO file", path=path,
-                            fix="give the path of a .po file") from None
+        raise _file_error(path, "the catalog does not exist",
+                          "create it with: python build_pdfs.py init LANG") from None
     except OSError as error:
-        raise HandoutsError(f"cannot read the catalog: {error.strerror}", path=path,
-                            fix="make the file readable") from None
+        if error.errno == errno.ELOOP:
+            raise _file_error(path, "the catalog is a symbolic link; a catalog is read only "
+                              "from a regular file", "replace the link with the file itself, "
+                              "or give the path of the file") from None
+        raise _file_error(path, f"cannot read the catalog: {error.strerror}",
+                          "make the file readable (chmod a+r FILE)") from None
+    try:
+        if within is not None and not path.resolve().is_relative_to(within.resolve()):
+            raise _file_error(path, f"the catalog is outside {within}: through a link, it is "
+                              f"{path.resolve()}",
+                              f"keep the catalog itself in {within}: replace the linked folder "
+                              "with a real one")
+        return _read_regular(descriptor, path)
+    finally:
+        os.close(descriptor)
+
+
+def _read_regular(descriptor: int, path: Path) -> bytes:
+    """Read an open catalog file, if it is a regular file within the size limit."""
+    status = os.fstat(descriptor)
+    if stat.S_ISDIR(status.st_mode):
+        raise _file_error(path, "this is a folder, not a PO file", "give the path of a .po file")
+    if not stat.S_ISREG(status.st_mode):
+        raise _file_error(path, "not a regular file (a device, pipe or socket)",
+                          "give the path of a .po file")
+    if status.st_size > MAX_CATALOG_BYTES:
+        raise _too_large(path, status.st_size)
+    with os.fdopen(descriptor, "rb", closefd=False) as file:
+        data = file.read(MAX_CATALOG_BYTES + 1)
+    if len(data) > MAX_CATALOG_BYTES:  # it grew since
+        raise _too_large(path, len(data))
+    return data
+
+
+def _too_large(path: Path, size: int) -> UnreadableCatalog:
+    return UnreadableCatalog(
+        "size", f"the catalog is {size / 2**20:.1f} MiB; the limit is "
+                f"{MAX_CATALOG_BYTES // 2**20} MiB", path=path, line=None,
+        fix="a handout's catalog is tens of kilobytes: check that this is the right file, "
+            "and remove what does not belong in it")
+
+
+def _file_error(path: Path, message: str, fix: str) -> UnreadableCatalog:
+    return UnreadableCatalog("file", message, path=path, line=None, fix=fix)
 
 
 def catalog_stats(messages: Catalog, template: Catalog | None = None) -> CatalogStats:

@@ -12,7 +12,9 @@ line. docs/translating.md explains each check.
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +25,8 @@ from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 from babel.plural import to_gettext
 
-from .catalogs import (TranslationCatalog, UnreadableCatalog, first_form, header_line,
-                       read_catalog)
+from .catalogs import (MAX_CATALOG_BYTES, MAX_MESSAGE_BYTES, TranslationCatalog,
+                       UnreadableCatalog, first_form, header_line, read_catalog)
 from .glossary import Glossary
 from .markup import PAGE, PAGES, markup_problems, tags_of
 from .review import ReviewStamp, review_state
@@ -109,11 +111,12 @@ def finding(check: str, path: Path | str, line: int | None, message: str) -> Fin
 
 def check_file(path: Path, locale: str | None = None, plural_forms: str | None = None,
                template: TranslationCatalog | None = None,
-               stamp: ReviewStamp | None = None,
-               glossary: Glossary | None = None) -> list[Finding]:
-    """Every check on the PO file at ``path`` (see ``CheckContext`` for the rest)."""
+               stamp: ReviewStamp | None = None, glossary: Glossary | None = None,
+               within: Path | None = None) -> list[Finding]:
+    """Every check on the PO file at ``path`` (see ``CheckContext`` for the rest;
+    ``within``: the folder it must be in, as ``read_catalog`` has it)."""
     try:
-        catalog = read_catalog(path, locale, template)
+        catalog = read_catalog(path, locale, template, within)
     except UnreadableCatalog as error:
         return [finding(error.check, path, error.line, error.message)]
     return check_catalog(catalog, CheckContext(locale, plural_forms, template, stamp, glossary))
@@ -148,6 +151,9 @@ CHECKS["po-syntax"] = Check("po-syntax", ERROR, "the file is not valid PO syntax
                             "correct the line; Poedit or `msgfmt -c FILE` show it too")
 CHECKS["encoding"] = Check("encoding", ERROR, "the file is not UTF-8",
                            "save it as UTF-8, with charset=UTF-8 in its Content-Type header")
+CHECKS["file"] = Check("file", ERROR,
+                       "the catalog is missing, a folder, a link, outside locales/ or unreadable",
+                       "give the path of a regular, readable PO file (in locales/ for a language)")
 
 
 @catalog_check("headers", ERROR,
@@ -271,6 +277,10 @@ def _placeholders_match(catalog: TranslationCatalog, message: Message):
             yield f"missing {', '.join(sorted(required - written))}"
         if written - known:
             yield f"not in the English: {', '.join(sorted(written - known))}"
+        malformed = _malformed_placeholders(string) - _malformed_placeholders(first_form(message.id))
+        if malformed:
+            yield (f"malformed placeholder {', '.join(sorted(malformed))}: "
+                   "write it as the English has it, such as %(phone)s")
 
 
 @message_check("markup", ERROR, "tags differ from the English, are unbalanced or not allowed",
@@ -283,15 +293,74 @@ def _markup(catalog: TranslationCatalog, message: Message):
         yield from markup_problems(string)
 
 
-@message_check("numbers", ERROR, "a number, the helpline number, a URL or an e-mail address differs",
-               "copy numbers, URLs and addresses exactly as the English has them")
+@message_check("numbers", ERROR,
+               "a number, the helpline number, a URL or an e-mail address differs from the "
+               "English, or is not in it",
+               "copy numbers, URLs and addresses exactly as the English has them; add none")
 def _numbers_match(catalog: TranslationCatalog, message: Message):
     source = first_form(message.id)
+    english = " ".join(_forms(message.id))
     for string in _forms(message.string):
         for label, values in (("number", _numbers), ("URL", _urls), ("e-mail address", _emails)):
-            missing = Counter(values(source)) - Counter(values(string))
+            written = Counter(values(string))
+            missing = Counter(values(source)) - written
             if missing:
                 yield f"{label} {', '.join(sorted(missing))} of the English is missing"
+            # A number the English lacks could be a wrong helpline or dose: only
+            # the numbers it writes, or spells out ("three kinds": 3つ), may appear.
+            allowed = set(values(english)) | (_spelt_numbers(english) if label == "number" else set())
+            extra = set(written) - allowed
+            if extra:
+                yield f"{label} {', '.join(sorted(extra))} is not in the English"
+
+
+# Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one
+# U+202E prints the helpline number backwards.
+BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
+@message_check("bidi-controls", ERROR,
+               "the translation holds a bidi control character the English lacks, which can "
+               "reverse or hide the text after it",
+               "delete it; the layout sets the direction of each language")
+def _bidi_controls(catalog: TranslationCatalog, message: Message):
+    allowed = BIDI_CONTROLS & set(" ".join(_forms(message.id)))
+    for string in _forms(message.string):
+        found = sorted((BIDI_CONTROLS & set(string)) - allowed)
+        if found:
+            yield "bidi control character " + ", ".join(
+                f"U+{ord(char):04X} {unicodedata.name(char)}" for char in found)
+
+
+@message_check("size", ERROR,
+               f"the catalog file is over {MAX_CATALOG_BYTES // 2**20} MiB, or a message over "
+               f"{MAX_MESSAGE_BYTES // 2**10} KiB",
+               "check that it is the right file; translate what the English says, no more",
+               on_translated_text=False)
+def _size(catalog: TranslationCatalog, message: Message):
+    # Untranslated and fuzzy text counts too: all of it is read, on every build.
+    for text in (*_forms(message.id), *_forms(message.string)):
+        size = len(text.encode("utf-8"))
+        if size > MAX_MESSAGE_BYTES:
+            yield (f"a message is {size / 2**10:.0f} KiB; the limit is "
+                   f"{MAX_MESSAGE_BYTES // 2**10} KiB")
+            return
+
+
+# A translation may well be twice as long as its English; far longer is text
+# that does not belong (pages of it), on top of a margin for short messages.
+LENGTH_FACTOR, LENGTH_MARGIN = 4, 40
+
+
+@message_check("length", ERROR, "the translation is far longer than its English",
+               "translate what the English says, no more")
+def _length(catalog: TranslationCatalog, message: Message):
+    english = max(len(text) for text in _forms(message.id))
+    limit = LENGTH_FACTOR * english + LENGTH_MARGIN
+    for string in _forms(message.string):
+        if len(string) > limit:
+            yield (f"the translation is {len(string):,} characters, the English {english:,}; "
+                   f"at most {LENGTH_FACTOR} × the English + {LENGTH_MARGIN} ({limit:,}) may pass")
 
 
 @message_check("private-use", ERROR,
@@ -343,6 +412,9 @@ def _expected_plural_forms(locale: str, given: str | None) -> list[str]:
     return [str(get_plural(cldr)), to_gettext(cldr.plural_form)]
 
 
+# A tag, for checks that look past tags; no "<" inside it, so that a message of
+# "<<<<…" takes linear time, not quadratic.
+_A_TAG = re.compile(r"<[^<>]*>")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdifr]|\{(\w*)\}|%[sdif]")
 
 
@@ -350,22 +422,57 @@ def _placeholders(text: str) -> set[str]:
     return {m[0] for m in PLACEHOLDER.finditer(text)}
 
 
+def _malformed_placeholders(text: str) -> set[str]:
+    """Each ``%(`` that starts no whole placeholder (``%%(`` is a written "%("),
+    as written up to the next space."""
+    whole = {m.start() for m in PLACEHOLDER.finditer(text)}
+    return {re.match(r"%\(\S{0,30}", text[m.end() - 2:])[0]
+            for m in re.finditer(r"(%+)\(", text)
+            if len(m[1]) % 2 and m.end() - 2 not in whole}
+
+
 def _without_placeholders_and_tags(text: str) -> str:
-    return re.sub(r"<[^>]*>", " ", PLACEHOLDER.sub(" ", text))
+    return re.sub(_A_TAG, " ", PLACEHOLDER.sub(" ", text))
 
 
 def _numbers(text: str) -> list[str]:
-    text = _without_placeholders_and_tags(text)
-    text = re.sub(r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
-    return re.findall(r"\d+(?:[-.,]\d+)*", text)
+    """The numbers of ``text`` as a reader sees them (``&#49;`` is 1), by value:
+    Persian ۷ and full-width ７ are 7."""
+    text = html.unescape(_without_placeholders_and_tags(text))
+    text = re.sub(rf"https?://\S+|{_EMAIL}", " ", text)
+    return [_ascii_digits(number) for number in re.findall(r"\d+(?:[-.,]\d+)*", text)]
+
+
+def _ascii_digits(number: str) -> str:
+    if number.isascii():
+        return number
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in number)
+
+
+_NUMBER_WORDS = {word: str(value) for value, words in enumerate([
+    ("zero",), ("one", "first"), ("two", "second"), ("three", "third"), ("four", "fourth"),
+    ("five", "fifth"), ("six", "sixth"), ("seven", "seventh"), ("eight", "eighth"),
+    ("nine", "ninth"), ("ten", "tenth"), ("eleven", "eleventh"), ("twelve", "twelfth"),
+]) for word in words}
+
+
+def _spelt_numbers(english: str) -> set[str]:
+    """The numbers the English spells out in words, from zero to twelve, as digits."""
+    return {_NUMBER_WORDS[word] for word in re.findall(r"[a-z]+", english.lower())
+            if word in _NUMBER_WORDS}
+
+
+# An address starts where a run of its letters starts: trying every position
+# inside a long run would take quadratic time on a message of "aaaa…".
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 
 
 def _urls(text: str) -> list[str]:
-    return re.findall(r"https?://[^\s<>\"')]+", text)
+    return re.findall(r"(?:https?://|tel:)[^\s<>\"')]+", html.unescape(text))
 
 
 def _emails(text: str) -> list[str]:
-    return re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text)
+    return re.findall(_EMAIL, html.unescape(text))
 
 
 _END_MARKS = {
@@ -377,7 +484,7 @@ _END_MARKS = {
 
 
 def _end_mark(text: str) -> str | None:
-    bare = re.sub(r"<[^>]*>", "", text).rstrip().rstrip("\"'”’»)）」』")
+    bare = re.sub(_A_TAG, "", text).rstrip().rstrip("\"'”’»)）」』")
     for name, marks in _END_MARKS.items():
         if bare.endswith(tuple(marks)):
             return name

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .build import build, run_job
 from .catalog_update import init_catalog, update_catalog, write_catalog
-from .catalogs import read_catalog, read_template
-from .checks import ERROR, CheckContext, check_catalog, check_file
+from .catalogs import TranslationCatalog, UnreadableCatalog, read_catalog, read_template
+from .checks import ERROR, CheckContext, check_catalog, check_file, finding
 from .console import Progress, table
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
 from .errors import HandoutsError
@@ -112,10 +112,10 @@ def cmd_extract(project: Project, args) -> int:
 def cmd_update(project: Project, args) -> int:
     template = read_catalog(project.template_catalog)
     for language in _translated_languages(project, args.languages):
-        old = read_catalog(language.catalog, language.locale, template)
+        old = _read_language_catalog(project, language, template)
         merged = update_catalog(old.messages, template.messages)
         write_catalog(merged, language.catalog, language.plural_forms)
-        new = read_catalog(language.catalog, language.locale, template)
+        new = _read_language_catalog(project, language, template)
         added = sum(1 for m in new.messages if m.id and m.id not in old.messages and not m.fuzzy)
         print(f"{language.code}: {language.catalog.relative_to(project.root)}: "
               f"{added} new, {new.stats.fuzzy - old.stats.fuzzy:+d} fuzzy, "
@@ -140,14 +140,18 @@ def cmd_init(project: Project, args) -> int:
 
 def cmd_stats(project: Project, args) -> int:
     template = read_template(project.template_catalog)
-    rows, notes = [], []
+    rows, notes, unreadable = [], [], []
     for label, path, language in _catalog_arguments(project, args.catalogs):
         # A language counts against the template; a file given by path, which
         # may come from anywhere, counts on its own, as msgfmt counts it.
-        if language is None:
-            catalog = read_catalog(path)
-        else:
-            catalog = read_catalog(path, language.locale, template)
+        try:
+            if language is None:
+                catalog = read_catalog(path)
+            else:
+                catalog = _read_language_catalog(project, language, template)
+        except UnreadableCatalog as error:  # say so, and count the others
+            unreadable.append(finding(error.check, path, error.line, error.message))
+            continue
         stats = catalog.stats
         review = review_state(catalog, read_stamp(stamp_path(path)) if language else None)
         rows.append({"language": label, "catalog": str(path), "translated": stats.translated,
@@ -162,14 +166,16 @@ def cmd_stats(project: Project, args) -> int:
                   for line in catalog.extra_forms]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    columns = ("translated", "fuzzy", "untranslated", "obsolete", "missing")
-    print(table(("language", *columns, "percent", "reviewed"),
-                [[r["language"] + ("" if r["valid"] else " *"), *(r[c] for c in columns),
-                  f'{r["percent"]:.1f}%', r["reviewed"]] for r in rows]))
-    for note in notes:
-        print(f"* {note}")
-    return 0
+    else:
+        columns = ("translated", "fuzzy", "untranslated", "obsolete", "missing")
+        print(table(("language", *columns, "percent", "reviewed"),
+                    [[r["language"] + ("" if r["valid"] else " *"), *(r[c] for c in columns),
+                      f'{r["percent"]:.1f}%', r["reviewed"]] for r in rows]))
+        for note in notes:
+            print(f"* {note}")
+    for problem in unreadable:
+        print(problem, file=sys.stderr)
+    return 1 if unreadable else 0
 
 
 def cmd_check(project: Project, args) -> int:
@@ -181,13 +187,14 @@ def cmd_check(project: Project, args) -> int:
         else:
             findings += check_file(path, language.locale, language.plural_forms, template,
                                    read_stamp(stamp_path(path)),
-                                   read_glossary(glossary_path(path)))
+                                   read_glossary(glossary_path(path)),
+                                   within=project.locales_dir)
     errors = sum(1 for f in findings if f.severity == ERROR)
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
-        for finding in findings:
-            print(finding)
+        for found in findings:
+            print(found)
         print(f"{errors} error(s), {len(findings) - errors} warning(s)")
     return 1 if errors else 0
 
@@ -195,7 +202,7 @@ def cmd_check(project: Project, args) -> int:
 def cmd_review(project: Project, args) -> int:
     [language] = _translated_languages(project, [args.code])
     template = read_template(project.template_catalog)
-    catalog = read_catalog(language.catalog, language.locale, template)
+    catalog = _read_language_catalog(project, language, template)
     errors = [f for f in check_catalog(catalog, CheckContext(language.locale,
                                                              language.plural_forms, template))
               if f.severity == ERROR]
@@ -218,7 +225,7 @@ def cmd_export(project: Project, args) -> int:
     from .xliff import export_tbx, export_xliff
 
     [language] = _translated_languages(project, [args.code])
-    catalog = read_catalog(language.catalog, language.locale)
+    catalog = _read_language_catalog(project, language, None)
     out_dir = _absolute(args.out)
     path = out_dir / f"{language.code}.xlf"
     write_atomic(path, export_xliff(catalog, language.code, read_stamp(stamp_path(catalog.path))))
@@ -242,7 +249,7 @@ def cmd_import(project: Project, args) -> int:
                             fix="give it: --lang CODE")
     [language] = _translated_languages(project, [code.replace("_", "-")])
     template = read_template(project.template_catalog)
-    catalog = read_catalog(language.catalog, language.locale, template)
+    catalog = _read_language_catalog(project, language, template)
     stamp = read_stamp(stamp_path(catalog.path))
     merged, refusals = apply_incoming(catalog, incoming, CheckContext(
         language.locale, language.plural_forms, template, stamp))
@@ -257,7 +264,7 @@ def cmd_import(project: Project, args) -> int:
         print(f"{language.code}: nothing changed")
         return 0
     write_catalog(merged, language.catalog, language.plural_forms)
-    after = read_catalog(language.catalog, language.locale, template)
+    after = _read_language_catalog(project, language, template)
     print(f"{language.code}: imported {path.name} into "
           f"{language.catalog.relative_to(project.root)}; {after.percent:g}% translated, "
           f"{after.stats.fuzzy} fuzzy")
@@ -273,8 +280,7 @@ def cmd_review_sheet(project: Project, args) -> int:
     if out.is_dir():
         raise HandoutsError("this is a folder; the review sheet is one PDF file", path=out,
                             fix=f"give a file name: --out {out / (language.code + '.pdf')}")
-    catalog = read_catalog(language.catalog, language.locale,
-                           read_template(project.template_catalog))
+    catalog = _read_language_catalog(project, language, read_template(project.template_catalog))
     data = render_review_sheet(project, language, catalog,
                                read_stamp(stamp_path(language.catalog)), PAPERS[args.paper],
                                read_glossary(glossary_path(language.catalog)))
@@ -295,8 +301,7 @@ def cmd_preview(project: Project, args) -> int:
     out_dir = _absolute(args.out)
     catalog = None
     if language.catalog is not None:
-        catalog = read_catalog(language.catalog, language.locale,
-                               read_template(project.template_catalog))
+        catalog = _read_language_catalog(project, language, read_template(project.template_catalog))
     for handout in project.handouts.values():
         job = Job(handout, language, EDITIONS["standard"], PAPERS["letter"], incomplete=True,
                   catalog=catalog)
@@ -313,6 +318,12 @@ def _policy(project: Project, args) -> Policy:
     policy = load_policy(project.root / "pyproject.toml")
     return make_policy(policy.min_translated if args.min_translated is None else args.min_translated,
                        args.publish or policy.publish, "the command line")
+
+
+def _read_language_catalog(project: Project, language: Language,
+                           template: TranslationCatalog | None) -> TranslationCatalog:
+    """A language's catalog, which must be a file in the project's locales/ folder."""
+    return read_catalog(language.catalog, language.locale, template, within=project.locales_dir)
 
 
 def _translated_languages(project: Project, codes) -> list[Language]:

@@ -21,8 +21,9 @@ from .catalogs import TranslationCatalog, UnreadableCatalog, read_catalog
 from .checks import ERROR, CheckContext, Finding, check_catalog, finding
 from .errors import HandoutsError
 from .glossary import glossary_path, read_glossary
-from .languages import Language
+from .languages import Language, language_line
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
+from .writing_systems import script_of
 
 POLICY_SETTINGS = ("min-translated", "publish")
 PUBLISH = ("drafts", "reviewed")
@@ -45,7 +46,9 @@ class Verdict:
     language: Language
     publishable: bool
     reason: str = ""  # one line, empty when publishable
-    unreadable: bool = False  # the catalog cannot be read: a failure, not a skip
+    # It cannot be built at all (its catalog cannot be read, its script has no
+    # fonts): a failure, not a skip.
+    failed: bool = False
     catalog: TranslationCatalog | None = None  # as read, for the build to render from
     review: ReviewState | None = None  # what its PDFs may say of their review
     findings: list[Finding] = field(default_factory=list)
@@ -53,7 +56,7 @@ class Verdict:
     @property
     def broken(self) -> bool:
         """Unreadable, or with a check error: a mistake to fix, not work in progress."""
-        return self.unreadable or any(f.severity == ERROR for f in self.findings)
+        return self.failed or any(f.severity == ERROR for f in self.findings)
 
 
 def load_policy(pyproject: Path) -> Policy:
@@ -87,19 +90,29 @@ def make_policy(min_translated: object, publish: object, source: Path | str) -> 
 
 
 def assess(language: Language, policy: Policy,
-           template: TranslationCatalog | None = None) -> Verdict:
-    """Read ``language``'s catalog once, check it, and judge it against ``policy``."""
+           template: TranslationCatalog | None = None,
+           locales_dir: Path | None = None) -> Verdict:
+    """Read ``language``'s catalog once, check it, and judge it against ``policy``.
+
+    ``locales_dir`` is the project's locales/ folder, which the catalog must be in
+    and whose languages.toml declares the language.
+    """
+    try:
+        script_of(language.script)
+    except HandoutsError as error:
+        return Verdict(language, False, _declaration_error(language, error, locales_dir),
+                       failed=True)
     if language.catalog is None:
         return Verdict(language, True, review=SOURCE)
     try:
         stamp = read_stamp(stamp_path(language.catalog))
-        catalog = read_catalog(language.catalog, language.locale, template)
+        catalog = read_catalog(language.catalog, language.locale, template, within=locales_dir)
         glossary = read_glossary(glossary_path(language.catalog))
     except UnreadableCatalog as error:
         reason = finding(error.check, error.path, error.line, error.message)
-        return Verdict(language, False, f"{reason}\n  fix: {error.fix}", unreadable=True)
+        return Verdict(language, False, f"{reason}\n  fix: {error.fix}", failed=True)
     except HandoutsError as error:
-        return Verdict(language, False, str(error), unreadable=True)
+        return Verdict(language, False, str(error), failed=True)
     findings = check_catalog(catalog, CheckContext(language.locale, language.plural_forms,
                                                    template, stamp, glossary))
     errors = [f for f in findings if f.severity == ERROR]
@@ -119,3 +132,10 @@ def assess(language: Language, policy: Policy,
     return Verdict(language, not reasons, "; ".join(reasons), catalog=catalog, review=review,
                    findings=findings)
 
+
+def _declaration_error(language: Language, error: HandoutsError, locales_dir: Path | None) -> str:
+    """``error`` about ``language``'s data, pointed at its table in languages.toml."""
+    path = locales_dir / "languages.toml" if locales_dir else None
+    return str(HandoutsError(f"[{language.code}] {error.message}", path=path,
+                             line=language_line(path, language.code) if path else None,
+                             fix=error.fix))

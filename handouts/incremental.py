@@ -21,7 +21,7 @@ from pathlib import Path
 from .fonts import font_files
 from .output import write_atomic
 from .review import stamp_path
-from .writing_systems import SCRIPTS
+from .writing_systems import script_of
 
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "pyphen", "pikepdf",
                        "babel", "jinja2")
@@ -63,7 +63,7 @@ def file_fingerprint(path: Path | None) -> str:
 def fonts_fingerprint(script_code: str) -> str:
     """The font files of a script's stack, by path, size and modification time."""
     parts = []
-    for family in SCRIPTS[script_code].fonts:
+    for family in script_of(script_code).fonts:
         for path in font_files().get(family, ()):
             stat = Path(path).stat()
             parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")

@@ -137,6 +137,14 @@ def _is_source(code: str, role: object, path: Path, line: int | None) -> bool:
     return role == "source"
 
 
+def language_line(path: Path, code: str) -> int | None:
+    """The line of ``[code]`` in the language list at ``path``, to point errors at it."""
+    try:
+        return _table_line(path.read_text(encoding="utf-8"), code)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _table_line(text: str, key: str) -> int | None:
     match = re.search(rf"^[ \t]*\[[ \t]*\"?{re.escape(key)}\"?[ \t]*\]", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
@@ -160,7 +168,7 @@ def add_language_entry(path: Path, code: str, *, script: str | None = None,
     import tomlkit
 
     from .output import write_atomic
-    from .writing_systems import SCRIPTS  # data about fonts; keep languages free of it
+    from .writing_systems import script_of  # data about fonts; keep languages free of it
 
     require_language_tag(code)
     locales_dir = locales_dir or path.parent
@@ -174,10 +182,7 @@ def add_language_entry(path: Path, code: str, *, script: str | None = None,
     if not script:
         raise HandoutsError(f"CLDR does not say which script {code} is written in",
                             fix="give it: --script Latn (an ISO 15924 code)")
-    if script not in SCRIPTS:
-        raise HandoutsError(f"no fonts are declared for the script {script}",
-                            path=Path("handouts/writing_systems.py"),
-                            fix=f"add a Script('{script}', (font families…), 'debian-package') entry")
+    script_of(script)
     table = {"script": script}
     for key, value in (("name", name), ("english_name", english_name),
                        ("direction", direction), ("plural_forms", plural_forms)):

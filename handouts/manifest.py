@@ -134,7 +134,7 @@ def manifest_data(project: Project, records: list[FileRecord]) -> dict:
                 "direction": language.direction,
                 "review": newest.review,
                 "translated": newest.translated,
-                "title": newest.title,
+                "title": plain_title(newest.title),
                 "files": [_file_entry(r) for r in files],
             }
             if newest.incomplete:
@@ -149,11 +149,18 @@ def manifest_data(project: Project, records: list[FileRecord]) -> dict:
         if languages:
             handouts.append({
                 "slug": handout.slug,
-                "title": handout_title(handout, project.source_language),
+                "title": plain_title(handout_title(handout, project.source_language)),
                 "revised": handout.revised.isoformat(),
                 "languages": languages,
             })
     return {"schema": SCHEMA, "handouts": handouts}
+
+
+def plain_title(title: str) -> str:
+    """A title the site can show without escaping it: no < or > (a catalog may
+    spell "<img onerror=…>" as &#60;img…&#62;, which the PDF shows as text).
+    Their full-width forms keep the sense of "less than" and "greater than"."""
+    return title.replace("<", "\uff1c").replace(">", "\uff1e")
 
 
 def _order(table: dict, name: str) -> int:

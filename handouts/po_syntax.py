@@ -24,20 +24,26 @@ def po_lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
-def po_syntax_errors(text: str) -> list[tuple[int, str]]:
-    """(line, problem) for each line that is not valid PO syntax, and each duplicate message."""
-    errors = []
+def first_po_syntax_error(text: str) -> tuple[int, str] | None:
+    """(line, problem) of the first line that is not valid PO syntax, else of the
+    first duplicate message; None for a valid file.
+
+    Only one line is named: the file may be anything (a link's target, a
+    secret), and one line, cut short, is enough to find the mistake.
+    """
     for number, line in enumerate(po_lines(text), start=1):
         match = _PO_LINE.fullmatch(line)
         if match is None:
-            errors.append((number, f"not a PO keyword, string or comment: {line.strip()[:40]!r}"))
-            continue
+            return number, f"not a PO keyword, string or comment: {excerpt(line.strip())!r}"
         string = match.group("keyed") or match.group("cont")
         if string is not None and not _PO_STRING.match(string.strip()):
-            errors.append((number, "the string is not closed, or has a bad escape"))
-    if not errors:
-        errors.extend(_duplicate_messages(text))
-    return errors
+            return number, "the string is not closed, or has a bad escape"
+    return next(iter(_duplicate_messages(text)), None)
+
+
+def excerpt(text: str, width: int = 40) -> str:
+    """At most ``width`` characters of ``text``, to quote a file without echoing it."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _duplicate_messages(text: str) -> list[tuple[int, str]]:

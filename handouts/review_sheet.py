@@ -32,7 +32,7 @@ from .fonts import require_fonts
 from .languages import Language
 from .project import Project
 from .review import ReviewStamp, fingerprint, message_key
-from .writing_systems import SCRIPTS, stylesheet_for
+from .writing_systems import script_of, stylesheet_for
 
 TEMPLATE = "review-sheet.html"
 STYLESHEET = "review-sheet.css"
@@ -153,12 +153,12 @@ def render_review_sheet(project: Project, language: Language, catalog: Translati
     from .render import _parsed_css, handout_title, html_to_pdf, keep_words_whole
     from .tagging import table_column_language
 
-    require_fonts(SCRIPTS["Latn"])
-    require_fonts(SCRIPTS[language.script])
+    require_fonts(script_of("Latn"))
+    require_fonts(script_of(language.script))
     html = review_sheet_html(project, language, catalog, stamp, glossary,
                              titles=[handout_title(h, project.source_language)
                                      for h in project.handouts.values()])
-    letters = SCRIPTS[language.script].whole_words
+    letters = script_of(language.script).whole_words
     if letters:
         html = keep_words_whole(html, letters)
     css = [(project.templates_dir / STYLESHEET).read_text(encoding="utf-8"),

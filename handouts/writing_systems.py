@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import HandoutsError
+
 
 @dataclass(frozen=True)
 class Script:
@@ -50,6 +52,18 @@ SCRIPTS: dict[str, Script] = {
 }
 
 
+def script_of(code: str) -> Script:
+    """The writing system of ISO 15924 ``code``, or a clear error saying how to declare it."""
+    script = SCRIPTS.get(code)
+    if script is None:
+        raise HandoutsError(
+            f"script '{code}' has no fonts declared (handouts/writing_systems.py)",
+            fix=f"use a declared script ({', '.join(SCRIPTS)}), or declare its fonts: add a "
+                f"Script('{code}', (font families…), 'debian-package') entry to "
+                "handouts/writing_systems.py")
+    return script
+
+
 def css_font_stack(fonts: tuple[str, ...]) -> str:
     """A CSS font-family value, quoted, with a generic fallback."""
     return ", ".join(f'"{family}"' for family in fonts) + ", sans-serif"
@@ -58,7 +72,7 @@ def css_font_stack(fonts: tuple[str, ...]) -> str:
 def stylesheet_for(script_code: str, base_font_pt: float, selector: str = "html") -> str:
     """The CSS that sets the text of one script, at an edition's base size:
     the whole document, or only the elements ``selector`` picks."""
-    script = SCRIPTS[script_code]
+    script = script_of(script_code)
     css = (f"{selector} {{ font-family: {css_font_stack(script.fonts)}; "
            f"font-size: {base_font_pt * script.font_scale:g}pt; "
            f"line-height: {script.line_height}; }}\n")

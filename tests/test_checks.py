@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -11,6 +12,7 @@ from handouts.checks import CHECKS, check_file
 from handouts.glossary import glossary_path, read_glossary
 
 from conftest import ROOT, cli
+from test_safety import set_translations
 
 HEADER = ('msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
           '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n')
@@ -48,6 +50,9 @@ MISTAKES = {
     "whitespace": ('msgstr "Preguntas:"', 'msgstr " Preguntas:"', 22),
     "end-punctuation": ('msgstr "Preguntas:"', 'msgstr "Preguntas"', 22),
     "private-use": ('msgstr "Preguntas:"', 'msgstr "Preguntas\ue000:"', 22),
+    "bidi-controls": ('"Llame al %(phone)s"', '"Llame al \u202e%(phone)s"', 8),
+    "length": ('msgstr "Preguntas:"', 'msgstr "' + "Preguntas, " * 8 + 'preguntas:"', 22),
+    "size": ('msgstr "Preguntas:"', 'msgstr "Preguntas' + "?" * 70_000 + ':"', 22),
     "same-translation": ('msgstr "Preguntas:"', 'msgstr "Una <strong>recurrencia</strong> se trata."', 22),
 }
 
@@ -60,8 +65,8 @@ def write(tmp_path, text, name="catalog.po"):
 
 
 def test_every_check_has_a_case_here():
-    # outdated: below; changed-since-review: test_review; glossary: test_glossary
-    assert set(MISTAKES) | {"outdated", "changed-since-review", "glossary"} == set(CHECKS)
+    # outdated and file: below; changed-since-review: test_review; glossary: test_glossary
+    assert set(MISTAKES) | {"outdated", "file", "changed-since-review", "glossary"} == set(CHECKS)
 
 
 def test_good_catalog_has_no_findings(tmp_path):
@@ -88,12 +93,82 @@ def test_check_fires_on_its_mistake_at_its_line(tmp_path, check):
     assert str(fired[0]).startswith(f"{path}:{line}: {CHECKS[check].severity}: [{check}]")
 
 
+def test_bidi_override_before_the_helpline_number_is_an_error_at_its_line(project_copy):
+    # U+202E before the number prints "5432-722-008-1" in every PDF of the language.
+    path = set_translations(project_copy, {"Call %(phone)s": "Llame al \u202e%(phone)s"})
+    line = read_catalog(path).messages.get("Call %(phone)s").lineno
+    result = cli("--root", project_copy, "check", "es")
+    assert result.returncode == 1
+    assert (f"{path}:{line}: error: [bidi-controls] bidi control character "
+            "U+202E RIGHT-TO-LEFT OVERRIDE") in result.stdout
+
+
+def test_a_number_the_english_lacks_is_an_error(project_copy):
+    path = set_translations(project_copy, {
+        "Call %(phone)s": "Llame al 1-900-555-0100 o al %(phone)s"})
+    line = read_catalog(path).messages.get("Call %(phone)s").lineno
+    result = cli("--root", project_copy, "check", "es")
+    assert result.returncode == 1
+    assert (f"{path}:{line}: error: [numbers] number 1-900-555-0100 is not in the English"
+            in result.stdout)
+
+
+@pytest.mark.parametrize("translation, problem", [
+    ("Versión ۷.۲۰۲۱ en https://example.org/a, o escriba a help@example.org.", None),
+    ("Versión ７.２０２１ en https://example.org/a, o escriba a help@example.org.", None),
+    ("Versión ۷.۲۰۱۲ en https://example.org/a, o escriba a help@example.org.",
+     "number 7.2021 of the English is missing"),
+    ("Versión 7.2021 en https://example.org/a, o escriba a help@example.org o llame al "
+     "&#49;-900-555-0100.", "number 1-900-555-0100 is not in the English"),
+    ("Versión 7.2021 en https://example.org/a, o escriba a help@example.org o a ayuda@example.net.",
+     "e-mail address ayuda@example.net is not in the English"),
+    ("Versión 7.2021 en https://example.org/a, o llame a <a href=\\\"tel:+19005550100\\\">ayuda</a>"
+     " o escriba a help@example.org.", "URL tel:+19005550100 is not in the English"),
+])
+def test_numbers_compare_by_value_and_nothing_may_be_added(tmp_path, translation, problem):
+    path = write(tmp_path, GOOD.replace(
+        '"Versión 7.2021 en https://example.org/a, o escriba a help@example.org."', f'"{translation}"'))
+    messages = [f.message for f in check_file(path, "es") if f.check == "numbers"]
+    assert (problem in messages) if problem else messages == []
+
+
+def test_a_digit_for_a_number_the_english_spells_out_is_fine(tmp_path):
+    # As the Japanese catalog writes "three kinds" as 3つ.
+    text = HEADER + 'msgid "There are three kinds."\nmsgstr "3つの種類があります。"\n'
+    assert check_file(write(tmp_path, text), "es") == []
+    wrong = text.replace("3つ", "4つ")
+    assert [f.message for f in check_file(write(tmp_path, wrong), "es")] == [
+        "number 4 is not in the English"]
+
+
+@pytest.mark.parametrize("translation", [
+    "Llame al %(phone)s o al %(phone", "Llame al %(phone)", "Llame al %(phone)x"])
+def test_a_malformed_placeholder_is_an_error(tmp_path, translation):
+    path = write(tmp_path, GOOD.replace('"Llame al %(phone)s"', f'"{translation}"'))
+    messages = [f.message for f in check_file(path, "es") if f.check == "placeholders"]
+    assert any(m.startswith("malformed placeholder %(phone") for m in messages), messages
+
+
 def test_outdated_catalog_is_reported_against_the_template(tmp_path):
     template = read_catalog(write(tmp_path, GOOD + '\nmsgid "New in English"\nmsgstr ""\n',
                                   name="t.pot"))
     findings = check_file(write(tmp_path, GOOD), "es", template=template)
     assert [f.check for f in findings] == ["outdated"]
     assert "New in English" in findings[0].message
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda path: path.mkdir(), "this is a folder, not a PO file"),
+    (os.mkfifo, "not a regular file (a device, pipe or socket)"),  # read, it would never end
+    (lambda path: path.symlink_to(ROOT / "locales/es/LC_MESSAGES/handouts.po"),
+     "the catalog is a symbolic link; a catalog is read only from a regular file"),
+    (lambda path: None, "the catalog does not exist"),
+])
+def test_a_catalog_that_is_not_a_regular_file_is_a_file_error(tmp_path, make, reason):
+    path = tmp_path / "catalog.po"
+    make(path)
+    [finding] = check_file(path, "es")
+    assert str(finding) == f"{path}: error: [file] {reason}"
 
 
 def test_markup_check_rejects_unbalanced_and_unsafe_links(tmp_path):

@@ -9,11 +9,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 from pypdf import PdfReader
 
 from handouts import HandoutsError, build, load_project
+from handouts.catalogs import read_catalog
 from handouts.jobs import plan
 from handouts.checks import check_file
 from handouts.editions import EDITIONS, PAPERS
@@ -22,7 +25,7 @@ from handouts.render import render_pdf
 from handouts.fonts import require_fonts, subsetting_warning
 from handouts.writing_systems import Script
 
-from conftest import ROOT, SLUG, cli, manifest_files, pdf_text, read_manifest
+from conftest import ROOT, SLUG, cli, manifest_files, manifest_languages, pdf_text, read_manifest
 
 ATTACKS = {
     "References": '<img src="file:///etc/passwd">',
@@ -273,3 +276,183 @@ def test_private_use_characters_in_the_footer_never_become_page_numbers(project_
     pages = pdf_text(pdf)
     for number, page in enumerate(pages, start=1):
         assert f"Página {number} de {len(pages)}" in page, page[-200:]
+
+
+def test_symlinked_catalog_is_refused_and_nothing_of_its_target_is_shown(project_copy, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("root:x:0:0:SECRET-LINE-ONE\nSECRET-LINE-TWO\n")
+    catalog = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    catalog.unlink()
+    catalog.symlink_to(secret)
+    result = cli("--root", project_copy, "check", "es")
+    assert result.returncode == 1
+    assert (f"{catalog}: error: [file] the catalog is a symbolic link; a catalog is read only "
+            "from a regular file") in result.stdout
+    built = cli("--root", project_copy, "--lang", "en", "--lang", "es", "--paper", "letter",
+                "--edition", "standard", "--out", tmp_path / "dist")
+    assert built.returncode == 1
+    assert "[file] the catalog is a symbolic link" in built.stderr
+    assert "fix: replace the link with the file itself" in built.stderr
+    assert [file["language"] for file in manifest_files(tmp_path / "dist")] == ["en"]
+    for output in (result.stdout, result.stderr, built.stdout, built.stderr):
+        assert "SECRET" not in output
+
+
+def test_catalog_folder_linked_from_outside_locales_is_refused(project_copy, tmp_path):
+    outside = tmp_path / "outside"
+    (project_copy / "locales/es").rename(outside)
+    (project_copy / "locales/es").symlink_to(outside)
+    catalog = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    result = cli("--root", project_copy, "check", "es")
+    assert result.returncode == 1
+    assert f"{catalog}: error: [file] the catalog is outside {project_copy / 'locales'}" in result.stdout
+    project = load_project(project_copy)
+    report = build(project, tmp_path / "dist", plan(project, ["es"], ["letter"], ["standard"]))
+    [failure] = report.failed
+    assert "[file] the catalog is outside" in failure.reason
+    assert not list((tmp_path / "dist").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("content", [
+    # Not PO at all: only the first line is quoted, cut short.
+    "root:x:0:0:SECRET-" + "x" * 80 + "-END\nSECRET-LINE-TWO\n",
+    # PO lines, but a message without its msgstr: Babel's message quotes the msgid.
+    'msgid "SECRET-' + "x" * 80 + '-END"\n\nmsgid "SECRET-LINE-TWO"\nmsgstr ""\n',
+])
+def test_unparseable_catalog_is_quoted_by_its_first_bad_line_only_cut_short(tmp_path, content):
+    path = tmp_path / "vendor.po"
+    path.write_text(content)
+    result = cli("check", path)
+    assert result.returncode == 1
+    [finding] = [line for line in result.stdout.splitlines() if "[po-syntax]" in line]
+    assert finding.startswith(f"{path}:1: error: [po-syntax] not a valid PO file")
+    assert "x" * 40 not in finding and "-END" not in finding
+    assert "SECRET-LINE-TWO" not in result.stdout + result.stderr
+
+
+def test_a_script_without_fonts_fails_only_its_language_naming_its_line(project_copy, tmp_path):
+    languages = project_copy / "locales/languages.toml"
+    text = languages.read_text(encoding="utf-8")
+    languages.write_text(text.replace('[es]\nscript = "Latn"', '[es]\nscript = "Xxxx"'),
+                         encoding="utf-8")
+    line = text.splitlines().index("[es]") + 1
+    result = cli("--root", project_copy, "--lang", "en", "--lang", "es", "--paper", "letter",
+                 "--edition", "standard", "--out", tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (f"{languages}:{line}: [es] script 'Xxxx' has no fonts declared "
+            "(handouts/writing_systems.py)") in result.stderr
+    assert "fix: use a declared script (Latn, Cyrl" in result.stderr
+    assert "1 built" in result.stdout
+    assert [file["language"] for file in manifest_files(tmp_path)] == ["en"]
+    preview = cli("--root", project_copy, "preview", "es", "--out", tmp_path / "preview")
+    assert preview.returncode == 2 and "Traceback" not in preview.stderr
+    assert "script 'Xxxx' has no fonts declared" in preview.stderr
+
+
+def set_references(project_copy, translation):
+    """Give "References" a long Spanish translation, written on one line (Babel's
+    writer takes minutes to wrap one so long)."""
+    path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    text = path.read_text(encoding="utf-8")
+    assert 'msgstr "Referencias"' in text
+    path.write_text(text.replace('msgstr "Referencias"', f'msgstr "{translation}"'), encoding="utf-8")
+    return path
+
+
+def test_a_catalog_over_4_mib_is_refused_before_it_is_parsed_and_never_published(project_copy, tmp_path):
+    path = set_references(project_copy, "Referencias " + "a" * 5_000_000)
+    started = time.monotonic()
+    [finding] = check_file(path, "es")
+    assert time.monotonic() - started < 0.5
+    assert str(finding) == f"{path}: error: [size] the catalog is 4.8 MiB; the limit is 4 MiB"
+    result = cli("--root", project_copy, "--lang", "en", "--lang", "es", "--paper", "letter",
+                 "--edition", "standard", "--out", tmp_path / "dist")
+    assert result.returncode == 1
+    assert "[size] the catalog is 4.8 MiB; the limit is 4 MiB" in result.stderr
+    assert [file["language"] for file in manifest_files(tmp_path / "dist")] == ["en"]
+
+
+def test_a_translation_far_longer_than_its_english_is_never_published(project_copy, tmp_path):
+    path = set_references(project_copy, "Referencias " * 10_000)
+    findings = {f.check: f for f in check_file(path, "es")}
+    assert "the translation is 120,000 characters, the English 10" in findings["length"].message
+    assert findings["size"].message == "a message is 117 KiB; the limit is 64 KiB"
+    project = load_project(project_copy)
+    report = build(project, tmp_path, plan(project, ["en", "es"], ["letter"], ["standard"]))
+    [skipped] = report.skipped
+    assert skipped.language.code == "es" and "check errors (first:" in skipped.reason
+    assert [record.language for record in report.built] == ["en"]
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A folder with a page, hidden build files and links out of it, served by
+    ``build_pdfs.py serve`` on 127.0.0.1; yields a function that GETs a path's status."""
+    folder, outside = tmp_path / "dist", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text("SECRET")
+    (folder / "index.html").write_text("<!doctype html><title>PDFs</title>")
+    (folder / SLUG).mkdir()
+    (folder / SLUG / "a.pdf").write_bytes(b"%PDF-1.7")
+    for hidden in (".build-state.json", ".build.lock", f"{SLUG}/.a.pdf.tmp"):
+        (folder / hidden).write_text("{}")
+    (folder / "passwd.pdf").symlink_to(outside / "secret.txt")
+    (folder / "elsewhere").symlink_to(outside)
+    server = subprocess.Popen([sys.executable, str(ROOT / "build_pdfs.py"), "serve", "--dir",
+                               str(folder), "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().split(" at ")[1].split()[0]
+        assert url.startswith("http://127.0.0.1:"), url
+
+        def status(path):
+            try:
+                with urllib.request.urlopen(url + path.lstrip("/"), timeout=10) as response:
+                    return response.status, response.read()
+            except urllib.error.HTTPError as error:
+                return error.code, b""
+        yield status
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("path", [
+    "/.build-state.json", "/%2ebuild-state.json", "/%2Ebuild.lock", f"/{SLUG}/%2ea.pdf.tmp",
+    f"/{SLUG}%2f%2e%2e%2f.build.lock", "/passwd.pdf", "/elsewhere/secret.txt",
+    "/elsewhere%2fsecret.txt", "/%2e%2e/outside/secret.txt", "/%ed%a0%80",
+])
+def test_serve_refuses_hidden_files_and_anything_outside_its_folder(served, path):
+    assert served(path) == (404, b"")
+
+
+def test_serve_serves_the_page_and_the_pdfs(served):
+    assert served("/")[0] == served("/index.html")[0] == 200
+    assert served(f"/{SLUG}/a.pdf") == (200, b"%PDF-1.7")
+    assert served(f"/{SLUG}%2fa.pdf") == (200, b"%PDF-1.7")
+
+
+def test_markup_spelt_as_character_references_in_the_title_never_reaches_the_manifest(project_copy, tmp_path):
+    title = "Treatment When Breast Cancer Comes Back"
+    path = set_translations(project_copy, {title: "Tratamiento &#60;img src=x onerror=alert(1)&#62;"})
+    line = read_catalog(path).messages.get(title).lineno
+    checked = cli("--root", project_copy, "check", "es")
+    assert checked.returncode == 1
+    assert f"{path}:{line}: error: [markup] &#60;, &#62; spells a markup character" in checked.stdout
+
+    spanish = ("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard")
+    gated = cli(*spanish, "--out", tmp_path / "gated")
+    assert f"skipped  es: 2 check errors (first: {path}:{line}: error: [markup]" in gated.stdout
+    assert not list((tmp_path / "gated").rglob("*.pdf"))
+
+    review = tmp_path / "review"  # built anyway, as a review copy
+    assert cli(*spanish, "--allow-incomplete", "--out", review).returncode == 0
+    [entry] = manifest_languages(review)
+    assert entry["title"] == "Tratamiento \uff1cimg src=x onerror=alert(1)\uff1e"
+    for written in ("manifest.json", "index.html"):
+        assert "<img src=x" not in (review / written).read_text(encoding="utf-8"), written
+    assert "<" not in (review / "manifest.json").read_text(encoding="utf-8")
+    # The PDF shows the catalog's text as text, in its title too.
+    [pdf] = review.rglob("*.pdf")
+    assert PdfReader(pdf).metadata.title == "Tratamiento <img src=x onerror=alert(1)>"

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
 import tomllib
+from pathlib import Path
 
 import pytest
 
 from handouts import build, load_project, plan
 from handouts.catalogs import read_catalog
 
-from conftest import ROOT, SLUG, cli, pdf_text, read_manifest
+from conftest import LANGUAGE_CODES, ROOT, SLUG, cli, pdf_text, read_manifest
 
 
 def msgfmt_statistics(path):
@@ -261,3 +266,46 @@ def test_stats_count_a_catalog_msgfmt_rejects_as_msgfmt_counts_it_and_check_says
     assert result.returncode == 1
     assert f"{path}:9: error: [plural-forms] more plural forms than the Plural-Forms header's " \
         "nplurals=2" in result.stdout
+
+
+def run_as_nobody(*args) -> subprocess.CompletedProcess:
+    """``build_pdfs.py`` with ``args``, run by an unprivileged user, as ``cli`` runs it."""
+    return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                           sys.executable, str(ROOT / "build_pdfs.py"), *map(str, args)],
+                          capture_output=True, text=True, env={**os.environ, "HOME": "/tmp"})
+
+
+@pytest.fixture(params=["folder", "unreadable"])
+def unreadable_spanish(request):
+    """A project whose Spanish catalog is a folder, or a file its user cannot read; and
+    the function that runs ``build_pdfs.py`` on it as that user."""
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+        os.chmod(folder, 0o755)  # nobody may go in
+        for name in ("templates", "locales"):
+            shutil.copytree(ROOT / name, Path(folder) / name)
+        catalog = Path(folder) / "locales/es/LC_MESSAGES/handouts.po"
+        if request.param == "folder":
+            catalog.unlink()
+            catalog.mkdir()
+            yield Path(folder), catalog, "this is a folder, not a PO file", cli
+        else:
+            if os.geteuid() != 0:
+                pytest.skip("needs root to run the command as an unprivileged user")
+            catalog.chmod(0)
+            yield Path(folder), catalog, "cannot read the catalog: Permission denied", run_as_nobody
+
+
+def test_check_and_stats_report_an_unreadable_catalog_and_go_on_with_the_others(unreadable_spanish):
+    root, catalog, reason, run = unreadable_spanish
+    check = run("--root", root, "check")
+    assert check.returncode == 1, check.stderr
+    assert f"{catalog}: error: [file] {reason}" in check.stdout.splitlines()
+    assert check.stdout.strip().endswith("1 error(s), 0 warning(s)")  # every other one checked
+
+    stats = run("--root", root, "stats")
+    assert stats.returncode == 1, stats.stderr
+    assert stats.stderr.splitlines() == [f"{catalog}: error: [file] {reason}"]
+    counted = [line.split()[0] for line in stats.stdout.splitlines()[1:]]
+    assert counted == [code for code in LANGUAGE_CODES if code not in ("en", "es")]
+    rows = json.loads(run("--root", root, "stats", "--json").stdout)
+    assert len(rows) == len(counted)
