@@ -142,7 +142,7 @@ def test_a_malformed_glossary_fails_only_its_language_at_the_gate(project_copy):
     project = load_project(project_copy)
     template = read_catalog(project.template_catalog)
     verdict = assess(project.languages["es"], Policy(), template)
-    assert verdict.unreadable and not verdict.publishable
+    assert verdict.failed and not verdict.publishable
     assert f"{path}:2: the target term is empty" in verdict.reason
     assert assess(project.languages["vi"], Policy(), template).publishable
 
