@@ -49,6 +49,7 @@ def test_cli_help_explains_the_build_options():
     assert "--lang CODE" in result.stdout and "--out DIR" in result.stdout
 
 
+@pytest.mark.slow
 def test_cli_builds_the_languages_asked_for_into_the_folder_given(tmp_path):
     result = cli("--lang", "es", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -81,6 +82,7 @@ def test_a_build_reads_each_catalog_once(project, tmp_path, monkeypatch):
     ["--out", "preview", "--lang", "en"],  # "preview" is the folder, not the command
     ["--lang", "en", "--out", "serve"],  # "serve" is the folder, not the command
 ])
+@pytest.mark.slow
 def test_only_the_first_word_picks_the_command(tmp_path, words):
     result = cli("--root", ROOT, *words, "--paper", "letter", "--edition", "standard", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -29,6 +29,7 @@ def test_a_build_with_nothing_to_do_renders_nothing_and_never_imports_weasyprint
     assert result.stdout.split() == ["0", "4", "False"], result.stderr
 
 
+@pytest.mark.slow
 def test_changing_one_catalog_rebuilds_only_that_language_then_the_page(project_copy, tmp_path):
     project = load_project(project_copy)
     build(project, tmp_path, plan(project, ["en", "es", "fr"], PAPERS, EDITIONS))
@@ -50,6 +51,7 @@ def test_changing_one_catalog_rebuilds_only_that_language_then_the_page(project_
         assert file["sha256"] in {r.sha256 for r in report.built}
 
 
+@pytest.mark.slow
 def test_a_template_change_rebuilds_everything_and_force_too(project_copy, tmp_path):
     project = load_project(project_copy)
     jobs = plan(project, ["en", "es"], ["letter"], EDITIONS)
@@ -81,6 +83,7 @@ def test_parallel_and_sequential_builds_give_the_same_bytes(project, tmp_path):
         assert path.read_bytes() == (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes()
 
 
+@pytest.mark.slow
 def test_progress_is_plain_lines_when_not_a_terminal_with_a_closing_summary(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "build_pdfs.py"), "--lang", "en",
                              "--paper", "letter", "--out", str(tmp_path)],
@@ -114,6 +117,7 @@ def test_shards_split_the_jobs_and_merge_joins_them_into_one_site(tmp_path):
             if (tmp_path / f"shard{k}" / path).exists())
 
 
+@pytest.mark.slow
 def test_merge_refuses_a_damaged_shard(tmp_path):
     cli("--lang", "en", "--paper", "letter", "--edition", "standard", "--out", str(tmp_path / "s1"))
     [pdf] = (tmp_path / "s1").rglob("*.pdf")

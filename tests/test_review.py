@@ -34,6 +34,7 @@ def line_of(path, text):
     return path.read_text(encoding="utf-8").splitlines().index(text) + 1
 
 
+@pytest.mark.slow
 def test_a_review_stamp_makes_the_pdfs_page_and_manifest_credit_the_reviewer(project_copy, tmp_path):
     result = review(project_copy, "es", "--reviewer", "Ana Ruiz", "--date", "2027-01-31")
     assert result.returncode == 0, result.stderr
@@ -56,6 +57,7 @@ def test_a_review_stamp_makes_the_pdfs_page_and_manifest_credit_the_reviewer(pro
     assert "Translation reviewed by Ana Ruiz on January 31, 2027." in page
 
 
+@pytest.mark.slow
 def test_an_edit_after_review_makes_it_a_draft_again_until_a_new_review(project_copy, tmp_path):
     assert review(project_copy, "es", "--reviewer", "Ana Ruiz", "--date", "2027-01-31").returncode == 0
     catalog = retranslate(project_copy, "Referencias", "Fuentes")
@@ -82,6 +84,7 @@ def test_an_edit_after_review_makes_it_a_draft_again_until_a_new_review(project_
     assert spanish_entry(tmp_path)["review"] == "reviewed"
 
 
+@pytest.mark.slow
 def test_a_change_of_the_english_undoes_the_review_of_that_message(project_copy, tmp_path):
     assert review(project_copy, "es", "--reviewer", "Ana Ruiz", "--date", "2027-01-31").returncode == 0
     template = project_copy / "templates/breast-cancer-recurrence/handout.html"
@@ -141,6 +144,7 @@ def test_a_language_marked_reviewed_by_hand_is_refused(project_copy):
     assert "[es] says it is reviewed" in result.stderr and "build_pdfs.py review es" in result.stderr
 
 
+@pytest.mark.slow
 def test_publish_reviewed_lists_only_languages_reviewed_as_they_stand(project_copy, tmp_path):
     languages = ("--lang", "en", "--lang", "es", "--lang", "fr")
     assert cli("--root", project_copy, *languages, *LETTER, "--out", tmp_path).returncode == 0
@@ -167,6 +171,7 @@ def test_publish_reviewed_lists_only_languages_reviewed_as_they_stand(project_co
     assert result.returncode == 0 and "1 built" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_published_language_with_a_mistake_is_held_at_its_last_good_version(project_copy, tmp_path):
     options = ("--lang", "en", "--lang", "es", *LETTER, "--out", tmp_path)
     assert cli("--root", project_copy, *options).returncode == 0

@@ -46,6 +46,7 @@ def retranslate(root, old, new, code="es"):
     catalog.write_text(text.replace(f'msgstr "{old}"', f'msgstr "{new}"'), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_sheet_holds_english_beside_translation_and_a_sign_off(project_copy, tmp_path):
     result = cli("--root", project_copy, "review-sheet", "es", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -68,6 +69,7 @@ def test_the_sheet_holds_english_beside_translation_and_a_sign_off(project_copy,
     assert (round(float(width)), round(float(height))) == (792, 612)  # US Letter, landscape
 
 
+@pytest.mark.slow
 def test_the_state_column_follows_the_review_stamp(project_copy):
     _, text = sheet(project_copy)
     assert len(re.findall(r"\bNew\b", text)) == 41
@@ -86,6 +88,7 @@ def test_the_state_column_follows_the_review_stamp(project_copy):
     assert "Reviewed" not in row
 
 
+@pytest.mark.slow
 def test_untranslated_and_plural_messages_are_listed_with_each_form_labelled(project_copy):
     catalog = project_copy / "locales/es/LC_MESSAGES/handouts.po"
     text = catalog.read_text(encoding="utf-8").replace('msgstr "Referencias"', 'msgstr ""')
@@ -104,6 +107,7 @@ def test_untranslated_and_plural_messages_are_listed_with_each_form_labelled(pro
         assert phrase in row
 
 
+@pytest.mark.slow
 def test_glossary_terms_are_listed_beside_the_messages_that_use_them(project_copy):
     (project_copy / "locales/es/glossary.csv").write_text(
         "source,target,note\nrecurrence,recurrencia,not 'recidiva'\nrecur,recurrir,\n",
@@ -119,6 +123,7 @@ def test_glossary_terms_are_listed_beside_the_messages_that_use_them(project_cop
     ("ar", "Noto-Naskh-Arabic"), ("zh-Hant", "Noto-Sans-CJK-TC"),
     ("ja", "Noto-Sans-CJK-JP"), ("ko", "Noto-Sans-CJK-KR"),
 ])
+@pytest.mark.slow
 def test_right_to_left_and_cjk_sheets_have_every_glyph_in_their_own_face(tmp_path, code, face):
     project = load_project(ROOT)
     language = project.languages[code]
@@ -143,6 +148,7 @@ def test_a_character_no_font_has_refuses_the_sheet(project_copy):
         render_review_sheet(project, language, catalog, None, PAPERS["letter"])
 
 
+@pytest.mark.slow
 def test_catalog_markup_shows_as_text(project_copy):
     retranslate(project_copy, "Referencias", "<img src=x onerror=alert(1)> <b>Referencias</b>")
     path, text = sheet(project_copy)
@@ -152,6 +158,7 @@ def test_catalog_markup_shows_as_text(project_copy):
     assert "callita<strong>recurrence</strong>." in text
 
 
+@pytest.mark.slow
 def test_the_sheet_is_tagged_titled_in_english_and_the_translations_in_their_language(
         project_copy):
     path, _ = sheet(project_copy, "es", "--paper", "a4")
@@ -179,6 +186,7 @@ def test_the_sheet_is_tagged_titled_in_english_and_the_translations_in_their_lan
     assert len(headers) >= 7 and cells_in_spanish == 41
 
 
+@pytest.mark.slow
 def test_the_same_sources_give_the_same_bytes(project_copy):
     project = load_project(project_copy)
     language = project.languages["es"]
@@ -201,6 +209,7 @@ def test_bad_input_is_refused_with_its_fix(project_copy, tmp_path, args, message
     assert not (tmp_path / "review-sheets").exists()
 
 
+@pytest.mark.slow
 def test_an_output_that_cannot_be_written_is_a_clear_error(project_copy, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")

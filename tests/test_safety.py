@@ -278,6 +278,7 @@ def test_private_use_characters_in_the_footer_never_become_page_numbers(project_
         assert f"Página {number} de {len(pages)}" in page, page[-200:]
 
 
+@pytest.mark.slow
 def test_symlinked_catalog_is_refused_and_nothing_of_its_target_is_shown(project_copy, tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("root:x:0:0:SECRET-LINE-ONE\nSECRET-LINE-TWO\n")
@@ -330,6 +331,7 @@ def test_unparseable_catalog_is_quoted_by_its_first_bad_line_only_cut_short(tmp_
     assert "SECRET-LINE-TWO" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_a_script_without_fonts_fails_only_its_language_naming_its_line(project_copy, tmp_path):
     languages = project_copy / "locales/languages.toml"
     text = languages.read_text(encoding="utf-8")
@@ -360,6 +362,7 @@ def set_references(project_copy, translation):
     return path
 
 
+@pytest.mark.slow
 def test_a_catalog_over_4_mib_is_refused_before_it_is_parsed_and_never_published(project_copy, tmp_path):
     path = set_references(project_copy, "Referencias " + "a" * 5_000_000)
     started = time.monotonic()
@@ -433,6 +436,7 @@ def test_serve_serves_the_page_and_the_pdfs(served):
     assert served(f"/{SLUG}%2fa.pdf") == (200, b"%PDF-1.7")
 
 
+@pytest.mark.slow
 def test_markup_spelt_as_character_references_in_the_title_never_reaches_the_manifest(project_copy, tmp_path):
     title = "Treatment When Breast Cancer Comes Back"
     path = set_translations(project_copy, {title: "Tratamiento &#60;img src=x onerror=alert(1)&#62;"})

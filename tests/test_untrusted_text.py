@@ -99,6 +99,7 @@ def test_a_link_with_a_space_in_its_address_is_refused_by_the_check():
     assert "<a" not in sanitise(text).replace("&lt;a", "")
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=TEXT)
 def test_any_translation_renders_to_a_pdf(spanish_copy, text):

@@ -108,6 +108,7 @@ def test_an_import_that_breaks_a_placeholder_or_adds_a_tag_is_refused_whole(proj
     assert catalog_of(project_copy).read_bytes() == before
 
 
+@pytest.mark.slow
 def test_an_import_whose_english_is_stale_is_refused_whole(project_copy, tmp_path):
     path = export(project_copy, tmp_path)
     template = project_copy / "templates/breast-cancer-recurrence/handout.html"
@@ -135,6 +136,7 @@ def test_a_vendors_po_file_comes_in_by_the_same_rules(project_copy, tmp_path):
     assert result.returncode == 1 and "not the current English ('Sources')" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_reviewed_message_changed_by_an_import_is_changed_since_review(project_copy, tmp_path):
     assert cli("--root", project_copy, "review", "es", "--reviewer", "Ana Ruiz").returncode == 0
     path = export(project_copy, tmp_path)

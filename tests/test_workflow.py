@@ -56,6 +56,7 @@ def test_stats_command_prints_a_table_and_json_for_codes_and_files(tmp_path):
                      "valid": True}]
 
 
+@pytest.mark.slow
 def test_update_after_the_english_changes_keeps_every_translation(project_copy):
     catalog_path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
     before = read_catalog(catalog_path)
@@ -150,6 +151,7 @@ def test_gate_skips_an_incomplete_language_never_published_with_a_reason(project
     assert "skipped  es: 95.1% translated, 100% needed; 1 fuzzy" in result.stdout
 
 
+@pytest.mark.slow
 def test_gate_threshold_is_configurable(project_copy, tmp_path):
     half_translate(project_copy)
     path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
@@ -158,6 +160,7 @@ def test_gate_threshold_is_configurable(project_copy, tmp_path):
     assert "1 built" in result.stdout, result.stdout
 
 
+@pytest.mark.slow
 def test_allow_incomplete_builds_it_watermarked_and_highlighted(project_copy, tmp_path):
     half_translate(project_copy)
     result = cli("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition", "standard", "--allow-incomplete", "--out", str(tmp_path))
@@ -179,6 +182,7 @@ def test_a_fuzzy_guess_is_never_published_whatever_the_threshold(project_copy, t
     assert not (tmp_path / SLUG / f"{SLUG}.es.letter.standard.pdf").exists()
 
 
+@pytest.mark.slow
 def test_preview_highlights_untranslated_text_and_leaves_dist_alone(project_copy, tmp_path):
     half_translate(project_copy)
     result = cli("--root", project_copy, "preview", "es", "--out", str(tmp_path / "preview"))
@@ -198,6 +202,7 @@ def drop_message(project_copy, msgid, locale="es"):
     path.write_text("\n\n".join(kept), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_an_outdated_catalog_shows_one_percent_in_stats_the_gate_and_the_manifest(project_copy, tmp_path):
     drop_message(project_copy, "References")
     [row] = json.loads(cli("--root", project_copy, "stats", "--json", "es").stdout)
