@@ -10,9 +10,12 @@ from __future__ import annotations
 import ctypes.util
 import functools
 import subprocess
+from typing import TYPE_CHECKING
 
 from .errors import HandoutsError
-from .writing_systems import Script
+
+if TYPE_CHECKING:
+    from .writing_systems import Script
 
 
 @functools.lru_cache(maxsize=1)
@@ -25,6 +28,21 @@ def font_files() -> dict[str, tuple[str, ...]]:
         for family in families.split(","):
             files.setdefault(family.strip(), []).append(path)
     return {family: tuple(sorted(paths)) for family, paths in files.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def fonts_for_language(language: str) -> tuple[str, ...]:
+    """Font families fontconfig says cover ``language`` (an ISO 639 code), sans-serif
+    Noto faces first, then the others, each group sorted for a stable choice."""
+    if not language.isascii() or not language.isalpha():
+        return ()
+    result = subprocess.run(["fc-list", f":lang={language}", "family"],
+                            capture_output=True, text=True)
+    families = {name.strip() for line in result.stdout.splitlines()
+                for name in line.split(",")[:1] if name.strip()}
+    return tuple(sorted(families, key=lambda family: (
+        not family.startswith("Noto Sans"), any(word in family for word in ("Mono", "UI", "Display")),
+        family)))
 
 
 def installed_font_families() -> frozenset[str]:

@@ -23,7 +23,6 @@ from .errors import HandoutsError
 from .glossary import glossary_path, read_glossary
 from .languages import Language, language_line
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
-from .writing_systems import script_of
 
 POLICY_SETTINGS = ("min-translated", "publish")
 PUBLISH = ("drafts", "reviewed")
@@ -98,7 +97,7 @@ def assess(language: Language, policy: Policy,
     and whose languages.toml declares the language.
     """
     try:
-        script_of(language.script)
+        language.writing  # noqa: B018 -- raises if no font sets its script
     except HandoutsError as error:
         return Verdict(language, False, _declaration_error(language, error, locales_dir),
                        failed=True)

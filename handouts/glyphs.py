@@ -16,7 +16,6 @@ from pathlib import Path
 from .po_syntax import po_lines
 from .errors import HandoutsError
 from .languages import Language
-from .writing_systems import SCRIPTS
 
 _NOTDEF_WARNING = ".notdef glyph rendered"
 
@@ -53,14 +52,14 @@ class MissingGlyphsError(HandoutsError):
         self.characters = characters
         described = ", ".join(describe(char) for char in characters)
         path, line = _first_use(language.catalog, characters)
-        script = SCRIPTS.get(language.script)
+        script = language.writing_system
         stack = ", ".join(script.fonts) if script else "none"
         super().__init__(
             f"{language.english_name} ({language.code}): no font has a glyph for {described}; "
             f"the PDF would show empty boxes (fonts tried: {stack}, then every installed font)",
             path=path, line=line,
             fix=f"{_remedy(characters)}, and add its family to the '{language.script}' stack in "
-                "handouts/writing_systems.py; or, if the character is a typing mistake, correct the text")
+                "locales/writing_systems.toml; or, if the character is a typing mistake, correct the text")
 
 
 def describe(character: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .fonts import font_files
 from .output import write_atomic
 from .review import stamp_path
-from .writing_systems import script_of
+from .writing_systems import Script
 
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "pyphen", "pikepdf",
                        "babel", "jinja2")
@@ -60,10 +60,10 @@ def file_fingerprint(path: Path | None) -> str:
     return _digest(path.read_bytes()) if path is not None and path.is_file() else "none"
 
 
-def fonts_fingerprint(script_code: str) -> str:
+def fonts_fingerprint(script: Script | None) -> str:
     """The font files of a script's stack, by path, size and modification time."""
     parts = []
-    for family in script_of(script_code).fonts:
+    for family in script.fonts if script else ():
         for path in font_files().get(family, ()):
             stat = Path(path).stat()
             parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
@@ -82,7 +82,7 @@ def job_key(job, templates: str) -> str:
     stamp = stamp_path(job.language.catalog) if job.language.catalog else None
     return _digest(code_fingerprint(), templates, file_fingerprint(job.language.catalog),
                    file_fingerprint(stamp),
-                   fonts_fingerprint(job.language.script),
+                   fonts_fingerprint(job.language.writing_system),
                    json.dumps(options, sort_keys=True, default=str))
 
 

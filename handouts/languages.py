@@ -2,7 +2,7 @@
 
 Each language is one table in ``locales/languages.toml``. Its own name, English
 name and direction come from Babel's CLDR data; a language CLDR lacks gives them
-in its table. One language is the source the templates are written in; every
+in its table; its script picks how it is set (writing_systems.py). One language is the source the templates are written in; every
 other is a translation, whose review status follows from its review stamp
 (review.py), never from this file.
 """
@@ -17,6 +17,10 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from .errors import HandoutsError
+from .writing_systems import (WRITING_SYSTEMS_FILE, Script, is_script_code,
+                              load_writing_systems, writing_system_for)
+
+WRITING_SYSTEMS_PATH = f"locales/{WRITING_SYSTEMS_FILE}"
 
 ROLES = ("source", "draft")  # the values of a table's "review" key
 DIRECTIONS = ("ltr", "rtl")
@@ -37,6 +41,26 @@ class Language:
     catalog: Path | None  # the PO file; None for the source language
     plural_forms: str | None = None  # Plural-Forms header, for locales CLDR lacks
     capitalise_drug_names: bool = False  # German writes "Trastuzumab", a noun
+    # How its script is set (writing_systems.py); None when no installed font covers it.
+    writing_system: Script | None = None
+
+    @property
+    def writing(self) -> Script:
+        """The Script that sets this language, or a clear error saying how to get one."""
+        if self.writing_system is None:
+            if is_script_code(self.script):
+                raise HandoutsError(
+                    f"script '{self.script}' has no fonts declared ({WRITING_SYSTEMS_PATH}), and "
+                    f"no installed font covers {self.english_name} ({self.code})",
+                    fix=f"install a Noto font for it (Debian: fonts-noto-core, or "
+                        f"fonts-noto-extra), or declare [{self.script}] fonts = [\"…\"] in "
+                        f"{WRITING_SYSTEMS_PATH}")
+            raise HandoutsError(
+                f"script '{self.script}' has no fonts declared ({WRITING_SYSTEMS_PATH}), and it "
+                "is no ISO 15924 code",
+                fix="write the ISO 15924 code of its writing system (Latn, Cyrl, Arab, Deva, …), "
+                    f"or declare [{self.script}] fonts = [\"…\"] in {WRITING_SYSTEMS_PATH}")
+        return self.writing_system
 
     def drug_name(self, name: str) -> str:
         """An international drug name as this language writes it in running text."""
@@ -69,13 +93,15 @@ def load_languages(path: Path, locales_dir: Path | None = None) -> dict[str, Lan
         line = _toml_error_line(error)
         raise HandoutsError(f"not valid TOML: {error}", path=path, line=line,
                             fix="correct the syntax at that line") from None
+    systems = load_writing_systems(locales_dir / WRITING_SYSTEMS_FILE)
     languages = {}
     for code, table in tables.items():
         require_language_tag(code, path=path, line=_table_line(text, code))
         if not isinstance(table, dict):
             raise HandoutsError(f"'{code}' must be a table such as [{code}]",
                                 path=path, line=_table_line(text, code))
-        languages[code] = _language(code, table, path, _table_line(text, code), locales_dir)
+        languages[code] = _language(code, table, path, _table_line(text, code), locales_dir,
+                                    systems)
     sources = [lang.code for lang in languages.values() if lang.is_source]
     if len(sources) != 1:
         raise HandoutsError(
@@ -84,7 +110,8 @@ def load_languages(path: Path, locales_dir: Path | None = None) -> dict[str, Lan
     return languages
 
 
-def _language(code: str, table: dict, path: Path, line: int | None, locales_dir: Path) -> Language:
+def _language(code: str, table: dict, path: Path, line: int | None, locales_dir: Path,
+              systems: dict[str, Script]) -> Language:
     locale_id = table.get("locale", code.replace("-", "_"))
     if not (isinstance(locale_id, str) and re.fullmatch(r"[a-z]{2,3}(?:_[A-Za-z0-9]+)*", locale_id, re.ASCII)):
         raise HandoutsError(f"[{code}] locale {locale_id!r} is not a locale identifier",
@@ -121,7 +148,8 @@ def _language(code: str, table: dict, path: Path, line: int | None, locales_dir:
     return Language(code=code, locale=locale_id, name=name, english_name=english_name,
                     direction=direction, script=script, source=source, catalog=catalog,
                     plural_forms=table.get("plural_forms"),
-                    capitalise_drug_names=bool(table.get("capitalise_drug_names", False)))
+                    capitalise_drug_names=bool(table.get("capitalise_drug_names", False)),
+                    writing_system=writing_system_for(script, code, systems))
 
 
 def _is_source(code: str, role: object, path: Path, line: int | None) -> bool:
@@ -168,7 +196,6 @@ def add_language_entry(path: Path, code: str, *, script: str | None = None,
     import tomlkit
 
     from .output import write_atomic
-    from .writing_systems import script_of  # data about fonts; keep languages free of it
 
     require_language_tag(code)
     locales_dir = locales_dir or path.parent
@@ -182,14 +209,16 @@ def add_language_entry(path: Path, code: str, *, script: str | None = None,
     if not script:
         raise HandoutsError(f"CLDR does not say which script {code} is written in",
                             fix="give it: --script Latn (an ISO 15924 code)")
-    script_of(script)
     table = {"script": script}
     for key, value in (("name", name), ("english_name", english_name),
                        ("direction", direction), ("plural_forms", plural_forms)):
         if value:
             table[key] = value
     table["review"] = "draft"
-    language = _language(code, table, path, None, locales_dir)  # validates before writing
+    # Validates before writing, fonts included.
+    language = _language(code, table, path, None, locales_dir,
+                         load_writing_systems(locales_dir / WRITING_SYSTEMS_FILE))
+    language.writing  # noqa: B018 -- raises, naming the fonts to install or declare
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
     entry = tomlkit.table()
     for key, value in table.items():

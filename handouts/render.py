@@ -31,7 +31,7 @@ from .languages import Language
 from .project import Handout
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 from .fonts import require_fonts
-from .writing_systems import script_of, stylesheet_for
+from .writing_systems import stylesheet_for
 from .markup import PAGE, PAGES
 from .translations import load_translations, primary
 
@@ -136,7 +136,7 @@ def render_html(handout: Handout, language: Language, edition: Edition, paper: P
         path, line = _template_frame(error, handout)
         raise HandoutsError(f"template error: {error}", path=path, line=line,
                             fix="correct the template at that line") from None
-    letters = script_of(language.script).whole_words
+    letters = language.writing.whole_words
     if letters:
         html = keep_words_whole(html, letters)
     return html
@@ -177,7 +177,7 @@ def stylesheets_for(handout: Handout, language: Language, edition: Edition, pape
                     print_shop: PrintShop | None = None) -> list[tuple[str, str | None]]:
     """The CSS, in cascade order, as (css text, file name it came from) pairs."""
     sheets = [(_read(handout, "print.css"), "print.css")]
-    sheets.append((stylesheet_for(language.script, edition.base_font_pt), None))
+    sheets.append((stylesheet_for(language.writing, edition.base_font_pt), None))
     sheets.append((f"@page {{ size: {paper.css_size}; }}\n", None))
     if edition.stylesheet:
         sheets.append((_read(handout, edition.stylesheet), edition.stylesheet))
@@ -197,7 +197,7 @@ def render_pdf(handout: Handout, language: Language, edition: Edition, paper: Pa
     revision date and its identifier from the job, so the same inputs give the
     same bytes.
     """
-    require_fonts(script_of(language.script))
+    require_fonts(language.writing)
 
     html = render_html(handout, language, edition, paper, incomplete, catalog, review)
     stylesheets = [_parsed_css(css, handout.templates_dir)

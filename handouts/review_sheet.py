@@ -32,7 +32,7 @@ from .fonts import require_fonts
 from .languages import Language
 from .project import Project
 from .review import ReviewStamp, fingerprint, message_key
-from .writing_systems import script_of, stylesheet_for
+from .writing_systems import stylesheet_for
 
 TEMPLATE = "review-sheet.html"
 STYLESHEET = "review-sheet.css"
@@ -153,17 +153,17 @@ def render_review_sheet(project: Project, language: Language, catalog: Translati
     from .render import _parsed_css, handout_title, html_to_pdf, keep_words_whole
     from .tagging import table_column_language
 
-    require_fonts(script_of("Latn"))
-    require_fonts(script_of(language.script))
+    require_fonts(project.source_language.writing)
+    require_fonts(language.writing)
     html = review_sheet_html(project, language, catalog, stamp, glossary,
                              titles=[handout_title(h, project.source_language)
                                      for h in project.handouts.values()])
-    letters = script_of(language.script).whole_words
+    letters = language.writing.whole_words
     if letters:
         html = keep_words_whole(html, letters)
     css = [(project.templates_dir / STYLESHEET).read_text(encoding="utf-8"),
-           stylesheet_for("Latn", BASE_FONT_PT),
-           stylesheet_for(language.script, BASE_FONT_PT, selector=".in-language"),
+           stylesheet_for(project.source_language.writing, BASE_FONT_PT),
+           stylesheet_for(language.writing, BASE_FONT_PT, selector=".in-language"),
            f"@page {{ size: {paper.css_size} landscape; }}\n"]
     identifier = hashlib.sha256("\0".join([html, *css]).encode("utf-8")).hexdigest()[:32]
     data, _document = html_to_pdf(html, [_parsed_css(sheet, project.templates_dir) for sheet in css],

@@ -1,16 +1,27 @@
-"""Writing systems and the fonts that set them, declared in one place.
+"""Writing systems and the fonts that set them, as data.
 
-A language names its script (ISO 15924); the script gives the font stack that
-``stylesheet_for`` turns into CSS. Han text takes the regional Noto CJK face, so
-that Simplified, Traditional, Japanese and Korean readers each see their own
-glyph forms. The families come from Debian's fonts-noto-core and fonts-noto-cjk.
+Each script is a table of ``locales/writing_systems.toml``: its font stack,
+line height, size scale and whole-word letters. A language names its script
+(ISO 15924); ``writing_system_for`` gives the Script that sets it, and
+``stylesheet_for`` turns it into CSS. A script the file lacks is set in the
+fonts fontconfig says cover the language (``fc-list :lang=xx``), then Latin,
+so a translator adds a language whose Noto face is installed with ``init``
+alone.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import HandoutsError
+
+WRITING_SYSTEMS_FILE = "writing_systems.toml"
+
+# Latin comes last in every stack found through fontconfig, so Latin words
+# (drug names, references) inside other scripts are set in the matching Noto Sans.
+LATIN_FONTS = ("Noto Sans",)
 
 
 @dataclass(frozen=True)
@@ -32,36 +43,54 @@ class Script:
     whole_words: str | None = None
 
 
-# Latin comes last in every stack, so Latin words (drug names, references)
-# inside other scripts are set in the matching Noto Sans.
-_LATIN = ("Noto Sans",)
+def load_writing_systems(path: Path) -> dict[str, Script]:
+    """The scripts of ``writing_systems.toml``, keyed by ISO 15924 code."""
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise HandoutsError(f"cannot read the writing systems: {error.strerror}", path=path,
+                            fix="restore locales/writing_systems.toml from version control") \
+            from None
+    except tomllib.TOMLDecodeError as error:
+        raise HandoutsError(f"not valid TOML: {error}", path=path,
+                            fix="correct the syntax at that line") from None
+    systems = {}
+    for code, table in tables.items():
+        fonts = table.get("fonts") if isinstance(table, dict) else None
+        if not (isinstance(fonts, list) and fonts and all(isinstance(f, str) for f in fonts)):
+            raise HandoutsError(f"[{code}] must give fonts = [\"Family\", …]", path=path,
+                                fix=f'write for example: [{code}] fonts = ["Noto Sans"]')
+        try:
+            systems[code] = Script(
+                code, tuple(fonts), str(table.get("package", "fonts-noto-core")),
+                line_height=float(table.get("line_height", 1.45)),
+                font_scale=float(table.get("font_scale", 1.0)),
+                whole_words=table.get("whole_words"))
+        except (TypeError, ValueError) as error:
+            raise HandoutsError(f"[{code}] {error}", path=path) from None
+    return systems
 
-SCRIPTS: dict[str, Script] = {
-    script.code: script
-    for script in (
-        Script("Latn", _LATIN, "fonts-noto-core"),
-        Script("Cyrl", _LATIN, "fonts-noto-core"),
-        Script("Arab", ("Noto Naskh Arabic", "Noto Sans Arabic", *_LATIN), "fonts-noto-core", 1.7,
-               font_scale=1.1, whole_words="\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"),
-        Script("Hans", ("Noto Sans CJK SC", *_LATIN), "fonts-noto-cjk", 1.6),
-        Script("Hant", ("Noto Sans CJK TC", *_LATIN), "fonts-noto-cjk", 1.6),
-        Script("Jpan", ("Noto Sans CJK JP", *_LATIN), "fonts-noto-cjk", 1.6),
-        Script("Kore", ("Noto Sans CJK KR", *_LATIN), "fonts-noto-cjk", 1.6,
-               whole_words="\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"),
-    )
-}
+
+def writing_system_for(code: str, language: str, systems: dict[str, Script]) -> Script | None:
+    """The Script that sets ``language`` (a BCP 47 tag) written in ``code``: the
+    declared one, or the fonts fontconfig finds for the language; None if none."""
+    if code in systems:
+        return systems[code]
+    if not is_script_code(code):
+        return None
+    from .fonts import fonts_for_language
+
+    found = fonts_for_language(language.split("-")[0])
+    if not found:
+        return None
+    return Script(code, (found[0], *LATIN_FONTS), "fonts-noto-core")
 
 
-def script_of(code: str) -> Script:
-    """The writing system of ISO 15924 ``code``, or a clear error saying how to declare it."""
-    script = SCRIPTS.get(code)
-    if script is None:
-        raise HandoutsError(
-            f"script '{code}' has no fonts declared (handouts/writing_systems.py)",
-            fix=f"use a declared script ({', '.join(SCRIPTS)}), or declare its fonts: add a "
-                f"Script('{code}', (font families…), 'debian-package') entry to "
-                "handouts/writing_systems.py")
-    return script
+def is_script_code(code: str) -> bool:
+    """Whether ``code`` is an ISO 15924 script code that CLDR knows (Latn, Deva, …)."""
+    from babel import Locale
+
+    return code in Locale("en").scripts
 
 
 def css_font_stack(fonts: tuple[str, ...]) -> str:
@@ -69,10 +98,9 @@ def css_font_stack(fonts: tuple[str, ...]) -> str:
     return ", ".join(f'"{family}"' for family in fonts) + ", sans-serif"
 
 
-def stylesheet_for(script_code: str, base_font_pt: float, selector: str = "html") -> str:
+def stylesheet_for(script: Script, base_font_pt: float, selector: str = "html") -> str:
     """The CSS that sets the text of one script, at an edition's base size:
     the whole document, or only the elements ``selector`` picks."""
-    script = script_of(script_code)
     css = (f"{selector} {{ font-family: {css_font_stack(script.fonts)}; "
            f"font-size: {base_font_pt * script.font_scale:g}pt; "
            f"line-height: {script.line_height}; }}\n")

@@ -28,6 +28,6 @@ def test_character_without_a_glyph_fails_its_language_naming_it_and_the_fix(proj
     assert "Spanish (es)" in failure.reason
     assert "U+1F9E0 BRAIN" in failure.reason
     assert "fonts-noto-color-emoji" in failure.reason
-    assert "handouts/writing_systems.py" in failure.reason
+    assert "locales/writing_systems.toml" in failure.reason
     assert not (tmp_path / failure.job.path).exists()
     assert [r.language for r in report.built] == ["en"]

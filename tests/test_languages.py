@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
 from handouts import HandoutsError
 from handouts.languages import load_languages
 
+from conftest import ROOT, cli, pdf_text
+
 
 def write_languages(tmp_path, text):
     path = tmp_path / "languages.toml"
     path.write_text('[en]\nscript = "Latn"\nreview = "source"\n\n' + text, encoding="utf-8")
+    shutil.copy(ROOT / "locales/writing_systems.toml", tmp_path)
     return path
 
 
@@ -53,3 +59,32 @@ def test_broken_language_file_points_at_the_line(tmp_path):
     path = write_languages(tmp_path, "[es\nscript = 1\n")
     with pytest.raises(HandoutsError, match=rf"{path}:5: not valid TOML"):
         load_languages(path)
+
+
+def test_a_language_in_a_script_the_data_lacks_is_set_in_the_fonts_fontconfig_finds(project_copy, tmp_path):
+    # Hindi is written in Devanagari, which locales/writing_systems.toml does not declare.
+    assert "Deva" not in (project_copy / "locales/writing_systems.toml").read_text()
+    result = cli("--root", project_copy, "init", "hi")
+    assert result.returncode == 0, result.stderr
+    result = cli("--root", project_copy, "preview", "hi", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    [pdf] = tmp_path.rglob("*.hi.letter.standard.pdf")
+    # The footer's date is in Hindi (CLDR), in Devanagari letters.
+    text = " ".join(pdf_text(pdf))
+    assert "2021" in text and any("\u0900" <= char <= "\u097f" for char in text)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "NotoSansDevanagari" in fonts.replace("-", "").replace(" ", "")
+
+
+def test_a_script_no_installed_font_covers_is_named_with_the_fix(tmp_path):
+    path = write_languages(tmp_path, (
+        '[xyz]\nscript = "Xsux"\nname = "Xyz"\nenglish_name = "Xyz"\ndirection = "ltr"\n'
+        'plural_forms = "nplurals=1; plural=0;"\n\n[es]\nscript = "Xxxx"\n'))
+    languages = load_languages(path)
+    with pytest.raises(HandoutsError, match="script 'Xsux' has no fonts declared .*and no "
+                                            r"installed font covers Xyz \(xyz\)") as error:
+        languages["xyz"].writing
+    assert "install a Noto font for it" in str(error.value)
+    with pytest.raises(HandoutsError, match="script 'Xxxx' .* is no ISO 15924 code"):
+        languages["es"].writing
+    assert languages["en"].writing.fonts == ("Noto Sans",)
