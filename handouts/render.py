@@ -9,6 +9,7 @@ stylesheets, PDF, and the tagging fix-up (tagging.py).
 
 from __future__ import annotations
 
+import datetime
 import functools
 import gettext
 import hashlib
@@ -33,7 +34,7 @@ from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 from .fonts import require_fonts
 from .writing_systems import stylesheet_for
 from .markup import PAGE, PAGES
-from .translations import load_translations, primary
+from .translations import load_translations, localized_gettext, primary
 
 # PAGE and PAGES (markup.py) stand for the page counters inside the translated
 # "Page X of Y", which css_counter_string turns into CSS counter() calls. The
@@ -81,8 +82,10 @@ _COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 def make_environment(handout: Handout, language: Language,
-                     translations: gettext.NullTranslations) -> jinja2.Environment:
-    """A Jinja2 environment that renders templates in ``language``."""
+                     translations: gettext.NullTranslations,
+                     bilingual: bool = False) -> jinja2.Environment:
+    """A Jinja2 environment that renders templates in ``language`` (with
+    ``bilingual``, each message followed by its English)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(handout.templates_dir),
         bytecode_cache=_COMPILED_TEMPLATES,
@@ -95,7 +98,17 @@ def make_environment(handout: Handout, language: Language,
     env.install_gettext_translations(translations, newstyle=True)
     counter_style, digits = NUMBERING_SYSTEMS.get(
         _numbering_system(language.locale), NUMBERING_SYSTEMS["latn"])
-    env.filters["date_long"] = partial(_date_long, locale=language.locale, digits=digits)
+    date_long = partial(_date_long, locale=language.locale, digits=digits)
+
+    def localize(value, english: bool):
+        """A message's variable as the message's language writes it (a date, say)."""
+        if isinstance(value, datetime.date):
+            return _date_long(value, "en", "0123456789") if english else date_long(value)
+        return value
+
+    # In place of the i18n extension's own: they fill variables in one language only.
+    env.globals.update(localized_gettext(translations, localize, bilingual))
+    env.filters["date_long"] = date_long
     env.filters["css_counter_string"] = partial(css_counter_string, counter_style=counter_style)
     env.filters["primary"] = primary
     env.globals.update(
@@ -122,9 +135,8 @@ def render_html(handout: Handout, language: Language, edition: Edition, paper: P
     if review is None:
         review = SOURCE if catalog is None else review_state(
             catalog, read_stamp(stamp_path(catalog.path)))
-    translations = load_translations(language, catalog, highlight=incomplete,
-                                     bilingual=edition.bilingual)
-    env = make_environment(handout, language, translations)
+    translations = load_translations(language, catalog, highlight=incomplete)
+    env = make_environment(handout, language, translations, bilingual=edition.bilingual)
     try:
         template = env.get_template(handout.template)
         html = template.render(edition=edition, paper=paper, incomplete=incomplete, review=review)

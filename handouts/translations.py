@@ -1,16 +1,19 @@
 """The words of a handout in one language: what each message renders as.
 
 Translations come from the language's catalog, compiled in memory, and are made
-safe to render (markup sanitised, stray ``%`` escaped). Two variants serve the
-editions and the translators: the bilingual edition follows each message with
-its English; previews of unfinished catalogs mark what is not translated yet.
+safe to render (markup sanitised, stray ``%`` escaped), and each message's
+variables are written in its language (``localized_gettext``). The bilingual
+edition follows each message with its English; previews of unfinished
+catalogs mark what is not translated yet.
 """
 
 from __future__ import annotations
 
 import gettext
 import re
+from typing import Callable
 
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from .catalogs import TranslationCatalog, compile_translations, first_form, read_catalog
@@ -19,12 +22,12 @@ from .markup import safe_translation
 
 
 def load_translations(language: Language, catalog: TranslationCatalog | None = None,
-                      highlight: bool = False, bilingual: bool = False) -> gettext.NullTranslations:
+                      highlight: bool = False) -> gettext.NullTranslations:
     """The language's compiled catalog, or no translation for the source language.
 
-    ``catalog`` is the language's catalog if it has been read already. With ``highlight``, for previews of unfinished catalogs, untranslated
-    messages show their English and fuzzy ones their guess, each marked. With
-    ``bilingual``, each message is followed by its English.
+    ``catalog`` is the language's catalog if it has been read already. With
+    ``highlight``, for previews of unfinished catalogs, untranslated messages
+    show their English and fuzzy ones their guess, each marked.
     """
     if language.catalog is None:
         translations = SafeTranslations(gettext.NullTranslations())
@@ -32,39 +35,55 @@ def load_translations(language: Language, catalog: TranslationCatalog | None = N
         catalog = catalog or read_catalog(language.catalog, language.locale)
         translations = (HighlightingTranslations(catalog) if highlight
                         else SafeTranslations(compile_translations(catalog)))
-    return BilingualTranslations(translations) if bilingual else translations
+    return translations
 
 
-class BilingualTranslations(gettext.NullTranslations):
-    """Each translation followed by its English, for the bilingual edition.
+def localized_gettext(translations: gettext.NullTranslations,
+                      localize: Callable[[object, bool], object], bilingual: bool) -> dict:
+    """The gettext functions a template calls (Jinja's "newstyle"), which fill each
+    message's variables in its own language.
 
-    The English goes in ``<span class="source" lang="en">``, which the layout
-    sets as a block of its own and the ``primary`` filter removes where only one
-    language belongs (the PDF title, the running footer).
+    ``localize(value, english)`` writes a variable for the translation, or with
+    ``english`` for the English that the bilingual edition sets after each
+    message (in ``<span class="source" lang="en">``, which the layout sets as a
+    block of its own and the ``primary`` filter removes where only one language
+    belongs). So a date reads "27 de octubre de 2021" in the Spanish and
+    "October 27, 2021" in its English, never one language's date in the other.
     """
 
-    def __init__(self, translations: gettext.NullTranslations):
-        super().__init__()
-        self.translations = translations
+    def fill(text: str, variables: dict, english: bool) -> Markup:
+        return Markup(text) % {name: localize(value, english) for name, value in variables.items()}
 
-    @staticmethod
-    def _pair(translated: str, english: str) -> str:
-        english = safe_translation(english, english)
-        return f'{translated}<span class="source" lang="en" dir="ltr">{english}</span>'
+    def pair(translated: str, source: str, variables: dict) -> Markup:
+        primary_text = fill(translated, variables, english=False)
+        if not bilingual:
+            return primary_text
+        english = fill(safe_translation(source, source), variables, english=True)
+        return primary_text + Markup('<span class="source" lang="en" dir="ltr">{}</span>').format(
+            english)
 
-    def gettext(self, message):
-        return self._pair(self.translations.gettext(message), message)
+    @pass_context
+    def gettext_(context, message, **variables):
+        return pair(translations.gettext(message), message, variables)
 
-    def ngettext(self, singular, plural, n):
-        return self._pair(self.translations.ngettext(singular, plural, n),
-                          singular if n == 1 else plural)
+    @pass_context
+    def ngettext_(context, singular, plural, n, **variables):
+        variables.setdefault("num", n)
+        return pair(translations.ngettext(singular, plural, n),
+                    singular if n == 1 else plural, variables)
 
-    def pgettext(self, context, message):
-        return self._pair(self.translations.pgettext(context, message), message)
+    @pass_context
+    def pgettext_(context, message_context, message, **variables):
+        return pair(translations.pgettext(message_context, message), message, variables)
 
-    def npgettext(self, context, singular, plural, n):
-        return self._pair(self.translations.npgettext(context, singular, plural, n),
-                          singular if n == 1 else plural)
+    @pass_context
+    def npgettext_(context, message_context, singular, plural, n, **variables):
+        variables.setdefault("num", n)
+        return pair(translations.npgettext(message_context, singular, plural, n),
+                    singular if n == 1 else plural, variables)
+
+    return {"gettext": gettext_, "_": gettext_, "ngettext": ngettext_,
+            "pgettext": pgettext_, "npgettext": npgettext_}
 
 
 _SOURCE_SPAN = re.compile(r'<span class="source" lang="en" dir="ltr">.*?</span>', re.DOTALL)

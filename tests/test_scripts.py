@@ -59,6 +59,27 @@ def test_han_and_hangul_text_uses_the_regional_noto_cjk_face(built, code, face):
     assert cjk == {face}, names
 
 
+@pytest.mark.parametrize("code, face", HAN_FACES.items())
+def test_every_edition_sets_han_only_in_the_regional_face(built, code, face):
+    # The bilingual edition too: its English lines carry no Han date that a
+    # fallback face (JP for lang="en") could draw.
+    pdfs = sorted((built / SLUG).glob(f"{SLUG}.{code}.*.pdf"))
+    assert len(pdfs) == 6
+    for pdf in pdfs:
+        names = [name for name, _, _ in pdffonts(pdf)]
+        cjk = {re.search(r"CJK-?(\w\w)", name, re.I)[1].upper() for name in names
+               if "CJK" in name.upper()}
+        assert cjk == {face}, (pdf.name, names)
+
+
+@pytest.mark.parametrize("code", [c for c in LANGUAGE_CODES if c != "en"])
+def test_the_english_of_a_bilingual_edition_gives_dates_in_english(built, code):
+    text = subprocess.run(["pdftotext", str(built / SLUG / f"{SLUG}.{code}.letter.bilingual.pdf"),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line for line in text.splitlines() if line.startswith("Last revised:")]
+    assert lines and all(line.strip() == "Last revised: October 27, 2021" for line in lines), lines
+
+
 @pytest.mark.parametrize("code", ["ar", "fa"])
 def test_arabic_script_is_set_in_noto_naskh_arabic(built, code):
     names = [name for name, _, _ in pdffonts(pdf_path(built, code))]
