@@ -26,10 +26,12 @@ from babel.messages.plurals import get_plural
 from babel.plural import to_gettext
 
 from .catalogs import (MAX_CATALOG_BYTES, MAX_MESSAGE_BYTES, TranslationCatalog,
-                       UnreadableCatalog, first_form, header_line, read_catalog)
+                       UnreadableCatalog, first_form, header_line, is_translated,
+                       read_catalog)
 from .glossary import Glossary
 from .markup import PAGE, PAGES, markup_problems, tags_of
 from .review import ReviewStamp, review_state
+from .writing_systems import Script
 
 ERROR, WARNING = "error", "warning"
 
@@ -103,6 +105,7 @@ class CheckContext:
     template: TranslationCatalog | None = None  # the .pot it should be up to date with
     stamp: ReviewStamp | None = None  # the catalog's review stamp, if it was reviewed
     glossary: Glossary | None = None  # the language's approved terms, if it has a glossary
+    writing_system: Script | None = None  # the script its language is written in
 
 
 def finding(check: str, path: Path | str, line: int | None, message: str) -> Finding:
@@ -112,14 +115,16 @@ def finding(check: str, path: Path | str, line: int | None, message: str) -> Fin
 def check_file(path: Path, locale: str | None = None, plural_forms: str | None = None,
                template: TranslationCatalog | None = None,
                stamp: ReviewStamp | None = None, glossary: Glossary | None = None,
-               within: Path | None = None) -> list[Finding]:
+               within: Path | None = None,
+               writing_system: Script | None = None) -> list[Finding]:
     """Every check on the PO file at ``path`` (see ``CheckContext`` for the rest;
     ``within``: the folder it must be in, as ``read_catalog`` has it)."""
     try:
         catalog = read_catalog(path, locale, template, within)
     except UnreadableCatalog as error:
         return [finding(error.check, path, error.line, error.message)]
-    return check_catalog(catalog, CheckContext(locale, plural_forms, template, stamp, glossary))
+    return check_catalog(catalog, CheckContext(locale, plural_forms, template, stamp, glossary,
+                                               writing_system))
 
 
 def check_catalog(catalog: TranslationCatalog,
@@ -373,6 +378,33 @@ def _private_use(catalog: TranslationCatalog, message: Message):
             names = ", ".join(f"U+{ord(char):04X}" for char in found)
             extra = " (the footer's page counters use them)" if {PAGE, PAGES} & set(found) else ""
             yield f"private-use character {names}{extra}"
+
+
+@catalog_check("script", WARNING,
+               "most letters of the translation are not in the script the language is written in",
+               "check that the catalog is the right language's (Cyrillic in a Hindi catalog is "
+               "a mix-up); if the language is written in another script, correct its script in "
+               "locales/languages.toml")
+def _written_in_its_script(catalog: TranslationCatalog, context: CheckContext):
+    script = context.writing_system
+    if script is None or not script.letters:
+        return
+    for message in catalog.messages:
+        if not (message.id and is_translated(message)):
+            continue
+        text = _without_placeholders_and_tags(" ".join(_forms(message.string)))
+        # Latin words (drug names, references) belong in every script's text.
+        letters = [char for char in text if char.isalpha()
+                   and ("LATIN" in script.letters
+                        or not unicodedata.name(char, "").startswith("LATIN"))]
+        if not letters:
+            continue
+        outside = [char for char in letters
+                   if not unicodedata.name(char, "").startswith(script.letters)]
+        if len(outside) * 2 > len(letters):
+            found = Counter(unicodedata.name(char, "?").split()[0] for char in outside)
+            yield message.lineno, (f"most letters are {found.most_common(1)[0][0].title()}, "
+                                   f"but the language is written in {script.code}")
 
 
 @message_check("whitespace", WARNING, "leading or trailing white space differs from the English",

@@ -188,7 +188,8 @@ def cmd_check(project: Project, args) -> int:
             findings += check_file(path, language.locale, language.plural_forms, template,
                                    read_stamp(stamp_path(path)),
                                    read_glossary(glossary_path(path)),
-                                   within=project.locales_dir)
+                                   within=project.locales_dir,
+                                   writing_system=language.writing_system)
     errors = sum(1 for f in findings if f.severity == ERROR)
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))

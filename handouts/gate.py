@@ -113,7 +113,8 @@ def assess(language: Language, policy: Policy,
     except HandoutsError as error:
         return Verdict(language, False, str(error), failed=True)
     findings = check_catalog(catalog, CheckContext(language.locale, language.plural_forms,
-                                                   template, stamp, glossary))
+                                                   template, stamp, glossary,
+                                                   language.writing_system))
     errors = [f for f in findings if f.severity == ERROR]
     review = review_state(catalog, stamp)
     reasons = []

@@ -41,6 +41,8 @@ class Script:
     # Arabic-script words that carry vowel marks. Words in other letters keep
     # their own break rules and bidi order.
     whole_words: str | None = None
+    # How the Unicode names of its letters start (LATIN, DEVANAGARI, CJK, ...).
+    letters: tuple[str, ...] = ()
 
 
 def load_writing_systems(path: Path) -> dict[str, Script]:
@@ -65,7 +67,8 @@ def load_writing_systems(path: Path) -> dict[str, Script]:
                 code, tuple(fonts), str(table.get("package", "fonts-noto-core")),
                 line_height=float(table.get("line_height", 1.45)),
                 font_scale=float(table.get("font_scale", 1.0)),
-                whole_words=table.get("whole_words"))
+                whole_words=table.get("whole_words"),
+                letters=tuple(table.get("letters") or _letters_from_cldr(code)))
         except (TypeError, ValueError) as error:
             raise HandoutsError(f"[{code}] {error}", path=path) from None
     return systems
@@ -83,7 +86,8 @@ def writing_system_for(code: str, language: str, systems: dict[str, Script]) -> 
     found = fonts_for_language(language.split("-")[0])
     if not found:
         return None
-    return Script(code, (found[0], *LATIN_FONTS), "fonts-noto-core")
+    return Script(code, (found[0], *LATIN_FONTS), "fonts-noto-core",
+                  letters=_letters_from_cldr(code))
 
 
 def is_script_code(code: str) -> bool:
@@ -91,6 +95,19 @@ def is_script_code(code: str) -> bool:
     from babel import Locale
 
     return code in Locale("en").scripts
+
+
+# Where CLDR's English name of a script is not how Unicode names its letters.
+_UNICODE_NAMES = {"Beng": ("BENGALI",), "Orya": ("ORIYA",), "Hans": ("CJK",), "Hant": ("CJK",)}
+
+
+def _letters_from_cldr(code: str) -> tuple[str, ...]:
+    if code in _UNICODE_NAMES:
+        return _UNICODE_NAMES[code]
+    from babel import Locale
+
+    name = Locale("en").scripts.get(code, "")
+    return (name.upper(),) if name else ()
 
 
 def css_font_stack(fonts: tuple[str, ...]) -> str:

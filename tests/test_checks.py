@@ -66,7 +66,8 @@ def write(tmp_path, text, name="catalog.po"):
 
 def test_every_check_has_a_case_here():
     # outdated and file: below; changed-since-review: test_review; glossary: test_glossary
-    assert set(MISTAKES) | {"outdated", "file", "changed-since-review", "glossary"} == set(CHECKS)
+    assert set(MISTAKES) | {"outdated", "file", "changed-since-review", "glossary",
+                            "script"} == set(CHECKS)
 
 
 def test_good_catalog_has_no_findings(tmp_path):
@@ -213,3 +214,19 @@ def test_every_check_is_explained_in_the_translators_guide():
     guide = (ROOT / "docs/translating.md").read_text(encoding="utf-8")
     for name, check in CHECKS.items():
         assert f"| `{name}` | {check.severity} |" in guide, name
+
+
+def test_a_catalog_in_another_script_than_its_language_is_a_warning_at_its_line(project_copy):
+    # Ukrainian in Cyrillic is right; the same Cyrillic text in a Hindi catalog is not.
+    assert cli("--root", project_copy, "init", "hi").returncode == 0
+    catalog = project_copy / "locales/hi/LC_MESSAGES/handouts.po"
+    text = catalog.read_text(encoding="utf-8")
+    for english, translation in (("References", "Посилання"), ("Think about a clinical trial",
+                                                               "क्लिनिकल परीक्षण पर विचार करें")):
+        text = text.replace(f'msgid "{english}"\nmsgstr ""', f'msgid "{english}"\nmsgstr "{translation}"')
+    catalog.write_text(text, encoding="utf-8")
+    line = text.splitlines().index('msgstr "Посилання"')  # the msgid's line, 1-based
+    result = cli("--root", project_copy, "check", "hi")
+    found = [l for l in result.stdout.splitlines() if "[script]" in l]
+    assert found == [f"{catalog}:{line}: warning: [script] most letters are Cyrillic, "
+                     "but the language is written in Deva"]
