@@ -344,7 +344,7 @@ def test_a_script_without_fonts_fails_only_its_language_naming_its_line(project_
     assert "Traceback" not in result.stderr
     assert (f"{languages}:{line}: [es] script 'Xxxx' has no fonts declared "
             "(locales/writing_systems.toml)") in result.stderr
-    assert "fix: use a declared script (Latn, Cyrl" in result.stderr
+    assert "fix: write the ISO 15924 code of its writing system (Latn, Cyrl" in result.stderr
     assert "1 built" in result.stdout
     assert [file["language"] for file in manifest_files(tmp_path)] == ["en"]
     preview = cli("--root", project_copy, "preview", "es", "--out", tmp_path / "preview")
