@@ -273,7 +273,6 @@ def cmd_import(project: Project, args) -> int:
 
 
 def cmd_review_sheet(project: Project, args) -> int:
-    from .output import write_atomic
     from .review_sheet import render_review_sheet
 
     [language] = _translated_languages(project, [args.code])
