@@ -21,7 +21,8 @@ from typing import Callable
 from .catalogs import read_catalog, read_template
 from .errors import HandoutsError
 from .gate import Policy, Verdict, assess
-from .incremental import job_key, read_state, still_there, tree_fingerprint, write_state
+from .incremental import (CheckCache, job_key, read_state, still_there, tree_fingerprint,
+                          write_state)
 from .jobs import Job
 from .manifest import FileRecord, read_manifest
 from .output import output_lock, sweep_temporary_files, write_atomic
@@ -116,17 +117,19 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
     started = time.monotonic()
     previous = read_manifest(out_dir)
     report = BuildReport()
-    runnable = _judge(project, jobs, policy, allow_incomplete, previous, report, progress)
+    state = read_state(out_dir)
+    checks = CheckCache(state["checks"])
+    runnable = _judge(project, jobs, policy, allow_incomplete, previous, report, progress, checks)
     drafts = {r.language for r in previous if r.review == "draft"}
     if policy.publish == "reviewed":  # the drafts an earlier build listed go
         previous = [r for r in previous if r.review != "draft"]
 
-    state = read_state(out_dir)
+    jobs_state = state["jobs"]
     templates = tree_fingerprint(project.templates_dir)
     keys = {job.path.as_posix(): job_key(job, templates) for job in runnable}
     to_render = []
     for job in runnable:
-        known = state.get(job.path.as_posix())
+        known = jobs_state.get(job.path.as_posix())
         if (not force and known and known["key"] == keys[job.path.as_posix()]
                 and still_there(out_dir, known)):
             report.unchanged.append(FileRecord(**known["record"]))
@@ -137,7 +140,7 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
     for job, outcome in run_all(run_job, to_render, staging_folder(out_dir), workers):
         if isinstance(outcome, FileRecord):
             report.built.append(outcome)
-            state[outcome.path] = {"key": keys[outcome.path], "record": asdict(outcome)}
+            jobs_state[outcome.path] = {"key": keys[outcome.path], "record": asdict(outcome)}
             _tell(progress, job, "built")
         else:
             report.failed.append(JobFailure(job, outcome))
@@ -146,18 +149,20 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
         report.withdrawn = sorted(drafts - {r.language for r in report.built + report.unchanged})
     try:
         publish(project, out_dir, report.built, previous + report.unchanged)
-        write_state(out_dir, state)
+        write_state(out_dir, jobs_state, checks.used)
     except HandoutsError as error:  # the manifest on disk is still true, if incomplete
         report.errors.append(str(error))
     report.seconds = time.monotonic() - started
     return report
 
 
-def _judge(project, jobs, policy, allow_incomplete, previous, report, progress) -> list[Job]:
+def _judge(project, jobs, policy, allow_incomplete, previous, report, progress,
+           checks: CheckCache) -> list[Job]:
     """The jobs that may run, each with its language's catalog and review as the
     gate read them; the rest go into ``report`` as failed, held or skipped."""
     template = read_template(project.template_catalog)
-    verdicts = {code: assess(project.languages[code], policy, template, project.locales_dir)
+    verdicts = {code: assess(project.languages[code], policy, template, project.locales_dir,
+                             checks)
                 for code in dict.fromkeys(job.language.code for job in jobs)}
     published = {record.language for record in previous}
     runnable = []

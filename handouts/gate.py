@@ -14,13 +14,14 @@ failed: its build fails loudly and its last good PDF stays.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .catalogs import TranslationCatalog, UnreadableCatalog, read_catalog
 from .checks import ERROR, CheckContext, Finding, check_catalog, finding
 from .errors import HandoutsError
 from .glossary import glossary_path, read_glossary
+from .incremental import CheckCache, checks_key
 from .languages import Language, language_line
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 
@@ -90,11 +91,12 @@ def make_policy(min_translated: object, publish: object, source: Path | str) -> 
 
 def assess(language: Language, policy: Policy,
            template: TranslationCatalog | None = None,
-           locales_dir: Path | None = None) -> Verdict:
+           locales_dir: Path | None = None, checks: CheckCache | None = None) -> Verdict:
     """Read ``language``'s catalog once, check it, and judge it against ``policy``.
 
     ``locales_dir`` is the project's locales/ folder, which the catalog must be in
-    and whose languages.toml declares the language.
+    and whose languages.toml declares the language. ``checks`` holds the findings
+    of earlier builds, reused while nothing they depend on has changed.
     """
     try:
         language.writing  # noqa: B018 -- raises if no font sets its script
@@ -112,9 +114,9 @@ def assess(language: Language, policy: Policy,
         return Verdict(language, False, f"{reason}\n  fix: {error.fix}", failed=True)
     except HandoutsError as error:
         return Verdict(language, False, str(error), failed=True)
-    findings = check_catalog(catalog, CheckContext(language.locale, language.plural_forms,
-                                                   template, stamp, glossary,
-                                                   language.writing_system))
+    context = CheckContext(language.locale, language.plural_forms, template, stamp, glossary,
+                           language.writing_system)
+    findings = _findings(catalog, context, checks)
     errors = [f for f in findings if f.severity == ERROR]
     review = review_state(catalog, stamp)
     reasons = []
@@ -131,6 +133,22 @@ def assess(language: Language, policy: Policy,
             if review.changed else "") + '; publish = "reviewed"')
     return Verdict(language, not reasons, "; ".join(reasons), catalog=catalog, review=review,
                    findings=findings)
+
+
+def _findings(catalog: TranslationCatalog, context: CheckContext,
+              checks: CheckCache | None) -> list[Finding]:
+    """The checks' findings on ``catalog``, from ``checks`` if nothing changed since."""
+    if checks is None:
+        return check_catalog(catalog, context)
+    key = checks_key(str(catalog.path), catalog.text, context.template and context.template.text,
+                     stamp_path(catalog.path), glossary_path(catalog.path), context.locale,
+                     context.plural_forms, repr(context.writing_system))
+    known = checks.get(key)
+    if known is not None:
+        return [Finding(**finding) for finding in known]
+    findings = check_catalog(catalog, context)
+    checks.put(key, [asdict(finding) for finding in findings])
+    return findings
 
 
 def _declaration_error(language: Language, error: HandoutsError, locales_dir: Path | None) -> str:

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .fonts import font_files
-from .output import write_atomic
+from .output import write_if_changed
 from .review import stamp_path
 from .writing_systems import Script
 
@@ -90,16 +90,45 @@ STATE = ".build-state.json"
 
 
 def read_state(out_dir: Path) -> dict[str, dict]:
-    """What the last build into ``out_dir`` made: {path: {"key", "record"}}."""
+    """What the last build into ``out_dir`` made: {"jobs": {path: {"key", "record"}},
+    "checks": {key: [finding, ...]}}; empty parts if there is no state."""
     try:
-        return json.loads((out_dir / STATE).read_text(encoding="utf-8"))["jobs"]
+        data = json.loads((out_dir / STATE).read_text(encoding="utf-8"))
+        return {"jobs": dict(data["jobs"]), "checks": dict(data.get("checks", {}))}
     except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        return {"jobs": {}, "checks": {}}
 
 
-def write_state(out_dir: Path, state: dict[str, dict]) -> None:
-    text = json.dumps({"jobs": dict(sorted(state.items()))}, indent=1, sort_keys=True)
-    write_atomic(out_dir / STATE, text.encode("utf-8"))
+def write_state(out_dir: Path, jobs: dict[str, dict], checks: dict[str, list]) -> None:
+    text = json.dumps({"jobs": dict(sorted(jobs.items())), "checks": dict(sorted(checks.items()))},
+                      indent=1, sort_keys=True)
+    write_if_changed(out_dir / STATE, text.encode("utf-8"))
+
+
+class CheckCache:
+    """The findings of the checks on each catalog, by a hash of all they depend on,
+    so that a build whose catalogs have not changed does not check them again.
+    ``used`` holds what this build looked up or added: the state keeps only that."""
+
+    def __init__(self, known: dict[str, list] | None = None):
+        self.known = known or {}
+        self.used: dict[str, list] = {}
+
+    def get(self, key: str) -> list | None:
+        found = self.known.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: str, findings: list) -> None:
+        self.known[key] = self.used[key] = findings
+
+
+def checks_key(*inputs: Path | str | None) -> str:
+    """The hash of what a catalog's findings depend on: this code and the libraries,
+    and each input (a file, by its content; text as it is)."""
+    return _digest(code_fingerprint(), *(
+        file_fingerprint(item) if isinstance(item, Path) else str(item) for item in inputs))
 
 
 def still_there(out_dir: Path, known: dict) -> bool:

@@ -50,6 +50,18 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """``write_atomic``, unless ``path`` holds ``data`` already (a build with nothing
+    to do then writes nothing, and syncs nothing to disk). Whether it wrote."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
 def output_error(error: OSError, path: Path) -> HandoutsError:
     """An OSError met while writing output, said with its fix."""
     if error.errno == errno.ENOSPC:

@@ -24,7 +24,7 @@ import shutil
 from pathlib import Path
 
 from .manifest import MANIFEST, FileRecord, current_records, manifest_data, read_manifest
-from .output import STAGING_NAME, output_error, write_atomic
+from .output import STAGING_NAME, output_error, write_if_changed
 from .page import INDEX, make_thumbnails, render_index
 from .project import Project
 
@@ -72,5 +72,5 @@ def write_site(project: Project, out_dir: Path, records: list[FileRecord],
     writes = [(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")),
               (out_dir / INDEX, render_index(project, manifest, out_dir))]
     for path, text in (reversed(writes) if fewer else writes):
-        write_atomic(path, text.encode("utf-8"))
+        write_if_changed(path, text.encode("utf-8"))
     return manifest

@@ -125,3 +125,22 @@ def test_merge_refuses_a_damaged_shard(tmp_path):
     result = cli("merge", str(tmp_path / "s1"), "--out", str(tmp_path / "dist"))
     assert result.returncode == 2
     assert "does not match its manifest" in result.stderr
+
+
+def test_a_rebuild_does_not_check_catalogs_again_until_one_changes(project_copy, tmp_path, monkeypatch):
+    import handouts.gate
+
+    checked = []
+    real_check = handouts.gate.check_catalog
+    monkeypatch.setattr(handouts.gate, "check_catalog",
+                        lambda catalog, context: checked.append(catalog.path.parent.parent.name)
+                        or real_check(catalog, context))
+    project = load_project(project_copy)
+    jobs = plan(project, ["en", "es", "fr"], ["letter"], ["standard"])
+    assert build(project, tmp_path, jobs).ok and sorted(checked) == ["es", "fr"]
+    checked.clear()
+    assert build(project, tmp_path, jobs).ok and checked == []
+    catalog = project_copy / "locales/fr/LC_MESSAGES/handouts.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace(
+        'msgstr "Références"', 'msgstr "Sources"'), encoding="utf-8")
+    assert build(load_project(project_copy), tmp_path, jobs).ok and checked == ["fr"]
