@@ -16,12 +16,12 @@ from .console import Progress, table
 from .editions import DEFAULT_EDITIONS, DEFAULT_PAPERS, EDITIONS, PAPERS, PrintShop
 from .errors import HandoutsError
 from .extract import extract_messages, write_template
-from .output import write_atomic
 from .fonts import subsetting_warning
 from .gate import Policy, load_policy, make_policy
 from .glossary import glossary_path, read_glossary
 from .jobs import Job, plan
 from .languages import Language, add_language_entry
+from .output import write_atomic
 from .project import Project
 from .review import make_stamp, read_stamp, review_state, stamp_path, write_stamp
 from .shards import join_shards, parse_shard, shard
