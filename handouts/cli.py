@@ -105,6 +105,8 @@ def make_parser() -> argparse.ArgumentParser:
                     "locales/languages.toml as a draft.")
     cmd.add_argument("code", metavar="CODE", help="BCP 47 code of the language, such as uk or zh-Hant")
     cmd.add_argument("--script", help="ISO 15924 script code (default: from CLDR)")
+    cmd.add_argument("--locale", help="the Babel locale whose CLDR data (dates, digits) it "
+                                      "uses, such as fa_AF for Dari (default: the code)")
     cmd.add_argument("--name", help="the language's own name (needed where CLDR lacks it)")
     cmd.add_argument("--english-name", help="its English name (needed where CLDR lacks it)")
     cmd.add_argument("--direction", choices=("ltr", "rtl"), help="(needed where CLDR lacks it)")

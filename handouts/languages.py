@@ -184,7 +184,7 @@ def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
 
 
 def add_language_entry(path: Path, code: str, *, script: str | None = None,
-                       name: str | None = None, english_name: str | None = None,
+                       locale: str | None = None, name: str | None = None, english_name: str | None = None,
                        direction: str | None = None, plural_forms: str | None = None,
                        locales_dir: Path | None = None) -> Language:
     """Add a draft language to ``languages.toml`` and return it.
@@ -204,13 +204,13 @@ def add_language_entry(path: Path, code: str, *, script: str | None = None,
         raise HandoutsError(f"{code} is already a language of the project", path=path,
                             line=_table_line(path.read_text(encoding="utf-8"), code),
                             fix=f"to refresh its catalog, run: python build_pdfs.py update {code}")
-    locale_id = code.replace("-", "_")
+    locale_id = locale or code.replace("-", "_")
     script = script or _likely_script(locale_id)
     if not script:
         raise HandoutsError(f"CLDR does not say which script {code} is written in",
                             fix="give it: --script Latn (an ISO 15924 code)")
     table = {"script": script}
-    for key, value in (("name", name), ("english_name", english_name),
+    for key, value in (("locale", locale), ("name", name), ("english_name", english_name),
                        ("direction", direction), ("plural_forms", plural_forms)):
         if value:
             table[key] = value
