@@ -31,6 +31,7 @@ from .catalogs import (MAX_CATALOG_BYTES, MAX_MESSAGE_BYTES, TranslationCatalog,
 from .glossary import Glossary
 from .markup import PAGE, PAGES, markup_problems, tags_of
 from .review import ReviewStamp, review_state
+from .glyphs import describe, stray_marks, without_markup
 from .writing_systems import Script
 
 ERROR, WARNING = "error", "warning"
@@ -407,6 +408,21 @@ def _written_in_its_script(catalog: TranslationCatalog, context: CheckContext):
                                    f"but the language is written in {script.code}")
 
 
+@message_check("broken-cluster", ERROR,
+               "a vowel sign or other mark has no letter before it: the PDF would show it on "
+               "a dotted circle (◌)",
+               "join the mark to its letter (no space, tag or placeholder between them), or "
+               "remove it")
+def _broken_cluster(catalog: TranslationCatalog, message: Message):
+    for string in _forms(message.string):
+        text = without_markup(string)
+        for index in stray_marks(text):
+            before = text[index - 1] if index else ""
+            where = ("at the start" if not before else "after a space" if before.isspace()
+                     else f"after {before!r}")
+            yield f"{describe(text[index])} stands {where}, with no letter to sit on"
+
+
 @message_check("whitespace", WARNING, "leading or trailing white space differs from the English",
                "match the English spaces at the start and end")
 def _whitespace(catalog: TranslationCatalog, message: Message):
@@ -416,16 +432,19 @@ def _whitespace(catalog: TranslationCatalog, message: Message):
             yield "leading or trailing white space differs from the English"
 
 
-@message_check("end-punctuation", WARNING, "the translation ends differently from the English",
+@catalog_check("end-punctuation", WARNING, "the translation ends differently from the English",
                "end as the English does (full stop, question mark, colon), in your script's form")
-def _end_punctuation(catalog: TranslationCatalog, message: Message):
-    source = first_form(message.id)
-    expected = _end_mark(source)
-    for string in _forms(message.string):
-        found = _end_mark(string)
-        if expected != found:
-            yield (f"the English ends with a {expected or 'no mark'}, "
-                   f"the translation with a {found or 'no mark'}")
+def _end_punctuation(catalog: TranslationCatalog, context: CheckContext):
+    marks = _end_marks(context.writing_system)
+    for message in catalog.messages:
+        if not (message.id and is_translated(message)):
+            continue
+        expected = _end_mark(first_form(message.id), _END_MARKS)
+        for string in _forms(message.string):
+            if not _ends_as(string, expected, marks):
+                found = _end_mark(string, marks)
+                yield message.lineno, (f"the English ends with a {expected or 'no mark'}, "
+                                       f"the translation with a {found or 'no mark'}")
 
 
 def _forms(value) -> tuple[str, ...]:
@@ -507,20 +526,41 @@ def _emails(text: str) -> list[str]:
     return re.findall(_EMAIL, html.unescape(text))
 
 
+# The marks that end an English sentence and their forms in other scripts; a
+# script's own marks (Ethiopic ።, Khmer ។, …) come from writing_systems.toml,
+# where "" says the script may end such a sentence with no mark (Thai).
 _END_MARKS = {
-    "full stop": ".。．۔।",
-    "question mark": "?？؟",
-    "exclamation mark": "!！",
-    "colon": ":：",
+    "full stop": tuple(".。．۔।"),
+    "question mark": tuple("?？؟"),
+    "exclamation mark": tuple("!！"),
+    "colon": tuple(":："),
 }
 
 
-def _end_mark(text: str) -> str | None:
-    bare = re.sub(_A_TAG, "", text).rstrip().rstrip("\"'”’»)）」』")
-    for name, marks in _END_MARKS.items():
-        if bare.endswith(tuple(marks)):
-            return name
-    return None
+def _end_marks(script: Script | None) -> dict[str, tuple[str, ...]]:
+    if script is None:
+        return _END_MARKS
+    own = dict(script.end_marks)
+    return {kind: marks + own.get(kind, ()) for kind, marks in _END_MARKS.items()}
+
+
+def _end_mark(text: str, marks: dict[str, tuple[str, ...]]) -> str | None:
+    """The kind of mark ``text`` ends with (the first kind that has it), if any."""
+    bare = _bare_end(text)
+    return next((kind for kind, kind_marks in marks.items()
+                 if bare.endswith(tuple(mark for mark in kind_marks if mark))), None)
+
+
+def _ends_as(text: str, kind: str | None, marks: dict[str, tuple[str, ...]]) -> bool:
+    """Whether ``text`` ends with a mark of ``kind`` (None: with no mark) in its script."""
+    found = _end_mark(text, marks)
+    if kind is None or found is None:
+        return found == kind or (found is None and "" in marks.get(kind, ()))
+    return _bare_end(text).endswith(tuple(mark for mark in marks[kind] if mark))
+
+
+def _bare_end(text: str) -> str:
+    return re.sub(_A_TAG, "", text).rstrip().rstrip("\"'”’»)）」』")
 
 
 def _tag_list(text: str) -> str:

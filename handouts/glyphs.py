@@ -1,15 +1,23 @@
-"""Refuse "tofu": text that the fonts cannot draw, shown as empty boxes.
+"""Refuse text the PDF cannot show as written: "tofu" and broken clusters.
 
 WeasyPrint draws a character no installed font has as a .notdef box and logs a
 warning. ``missing_glyphs`` collects those warnings while a PDF is written, and
 ``MissingGlyphsError`` turns them into a failed job that names the language,
 the characters, where they come from and what would cover them.
+
+A vowel sign or other mark with no letter to sit on is drawn by the shaper
+(HarfBuzz) on a dotted circle, ◌. ``dotted_circle_fonts`` finds that glyph among
+the glyphs a PDF draws, and ``BrokenClusterError`` fails the job, pointing at the
+text that holds the stray mark.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import io
 import logging
+import re
 import unicodedata
 from pathlib import Path
 
@@ -89,3 +97,105 @@ def _first_use(catalog: Path | None, characters: list[str]) -> tuple[Path | None
             return catalog, number
     return catalog, None
 
+
+DOTTED_CIRCLE = "\u25cc"
+
+
+def dotted_circle_fonts(pdf) -> list[str]:
+    """The fonts of ``pdf`` (a pikepdf.Pdf) that draw the dotted circle ◌ anywhere.
+
+    WeasyPrint keeps each glyph's number when it subsets a font, and an embedded
+    subset still maps U+25CC to its glyph, so the glyph is drawn when its number
+    is among the glyphs the font's widths list.
+    """
+    found = []
+    for page in pdf.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            if font.get("/Subtype") != "/Type0":
+                continue
+            cid_font = font.DescendantFonts[0]
+            glyph = _dotted_circle_glyph(_font_program(cid_font.FontDescriptor))
+            name = str(font.BaseFont).partition("+")[2] or str(font.BaseFont)
+            if glyph is not None and glyph in _drawn_glyphs(cid_font.get("/W", [])) \
+                    and name not in found:
+                found.append(name)
+    return found
+
+
+def _font_program(descriptor) -> bytes:
+    for key in ("/FontFile2", "/FontFile3"):
+        if key in descriptor:
+            return descriptor[key].read_bytes()
+    return b""
+
+
+@functools.lru_cache(maxsize=256)
+def _dotted_circle_glyph(program: bytes) -> int | None:
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(io.BytesIO(program), lazy=True)
+        name = font.getBestCmap().get(ord(DOTTED_CIRCLE))
+        return None if name is None else font.getGlyphID(name)
+    except (TTLibError, KeyError, AttributeError, AssertionError):
+        return None  # a bare CFF program has no cmap: nothing to look up
+
+
+def _drawn_glyphs(widths) -> set[int]:
+    """Glyph numbers in a CID font's /W array: ``c [w1 w2 …]`` or ``c_first c_last w``."""
+    widths, drawn, i = list(widths), set(), 0
+    while i + 1 < len(widths):
+        first = int(widths[i])
+        if isinstance(widths[i + 1], (list, tuple)) or hasattr(widths[i + 1], "as_list"):
+            drawn.update(range(first, first + len(widths[i + 1])))
+            i += 2
+        else:
+            drawn.update(range(first, int(widths[i + 1]) + 1))
+            i += 3
+    return drawn
+
+
+def stray_marks(text: str) -> list[int]:
+    """Where in ``text`` a combining mark has no letter before it: at the start, or
+    after a space, punctuation or a symbol (joiners, U+200C and U+200D, belong)."""
+    found = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char).startswith("M"):
+            before = text[index - 1] if index else " "
+            if unicodedata.category(before)[0] in "ZPSC" and before not in "\u200c\u200d":
+                found.append(index)
+    return found
+
+
+class BrokenClusterError(HandoutsError):
+    """A PDF would show a dotted circle where a mark lacks its letter."""
+
+    def __init__(self, language: Language, fonts: list[str]):
+        path, line = _first_stray_mark(language.catalog)
+        super().__init__(
+            f"{language.english_name} ({language.code}): the PDF would show a dotted circle "
+            f"(◌) in {', '.join(fonts)}: a vowel sign or other mark has no letter to sit on",
+            path=path, line=line,
+            fix="join the mark to the letter it belongs to (no space, tag or placeholder "
+                f"between them), or remove it; `build_pdfs.py check {language.code}` points at "
+                "each such mark")
+
+
+def _first_stray_mark(catalog: Path | None) -> tuple[Path | None, int | None]:
+    """The catalog line of the first translation with a stray mark, if any."""
+    from babel.messages.pofile import read_po
+
+    if catalog is None or not catalog.is_file():
+        return None, None
+    with catalog.open("rb") as file:
+        messages = read_po(file)
+    for message in messages:
+        forms = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if message.id and any(stray_marks(without_markup(form or "")) for form in forms):
+            return catalog, message.lineno
+    return catalog, None
+
+
+def without_markup(text: str) -> str:
+    """``text`` with its tags and placeholders as spaces: the shaper sees a break there."""
+    return re.sub(r"<[^<>]*>|%\(\w+\)[sd]|%[sd]|\{\w*\}", " ", text)

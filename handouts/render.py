@@ -13,6 +13,7 @@ import datetime
 import functools
 import gettext
 import hashlib
+import io
 import re
 import traceback
 from dataclasses import dataclass
@@ -27,12 +28,13 @@ from markupsafe import Markup
 from .catalogs import TranslationCatalog, read_catalog
 from .editions import Edition, Paper, PrintShop
 from .errors import HandoutsError
-from .glyphs import MissingGlyphsError, missing_glyphs
+from .glyphs import BrokenClusterError, MissingGlyphsError, dotted_circle_fonts, missing_glyphs
 from .languages import Language
 from .project import Handout
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 from .fonts import require_fonts
-from .writing_systems import stylesheet_for
+from .word_breaks import mark_word_breaks
+from .writing_systems import DICTIONARY_BREAKS, stylesheet_for
 from .markup import PAGE, PAGES
 from .translations import load_translations, localized_gettext, primary
 
@@ -42,12 +44,30 @@ from .translations import load_translations, localized_gettext, primary
 # them, so only the template puts them there.
 
 # CLDR numbering systems: the CSS counter style that writes page numbers in
-# them, and their digits, so that dates use the same digits as page numbers.
+# them (WeasyPrint predefines these), and their digit zero, so that dates use
+# the same digits as page numbers. Unicode encodes each set's ten digits in a
+# row from zero.
 NUMBERING_SYSTEMS = {
-    "latn": ("decimal", "0123456789"),
-    "arab": ("arabic-indic", "٠١٢٣٤٥٦٧٨٩"),
-    "arabext": ("persian", "۰۱۲۳۴۵۶۷۸۹"),
+    "latn": ("decimal", "0"),
+    "arab": ("arabic-indic", "\u0660"),
+    "arabext": ("persian", "\u06f0"),
+    "beng": ("bengali", "\u09e6"),
+    "deva": ("devanagari", "\u0966"),
+    "gujr": ("gujarati", "\u0ae6"),
+    "guru": ("gurmukhi", "\u0a66"),
+    "khmr": ("khmer", "\u17e0"),
+    "laoo": ("lao", "\u0ed0"),
+    "mymr": ("myanmar", "\u1040"),
+    "thai": ("thai", "\u0e50"),
+    "tibt": ("tibetan", "\u0f20"),
 }
+
+
+def numbering(locale: str) -> tuple[str, str]:
+    """The CSS counter style and the ten digits ``locale`` writes numbers in."""
+    counter_style, zero = NUMBERING_SYSTEMS.get(_numbering_system(locale),
+                                                NUMBERING_SYSTEMS["latn"])
+    return counter_style, "".join(chr(ord(zero) + value) for value in range(10))
 
 
 @dataclass(frozen=True)
@@ -96,8 +116,7 @@ def make_environment(handout: Handout, language: Language,
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations, newstyle=True)
-    counter_style, digits = NUMBERING_SYSTEMS.get(
-        _numbering_system(language.locale), NUMBERING_SYSTEMS["latn"])
+    counter_style, digits = numbering(language.locale)
     date_long = partial(_date_long, locale=language.locale, digits=digits)
 
     def localize(value, english: bool):
@@ -148,9 +167,17 @@ def render_html(handout: Handout, language: Language, edition: Edition, paper: P
         path, line = _template_frame(error, handout)
         raise HandoutsError(f"template error: {error}", path=path, line=line,
                             fix="correct the template at that line") from None
-    letters = language.writing.whole_words
-    if letters:
-        html = keep_words_whole(html, letters)
+    return apply_line_break_rules(html, language)
+
+
+def apply_line_break_rules(html: str, language: Language) -> str:
+    """``html`` with the line-break rules of the language's script: words kept
+    whole (Korean, Arabic), breaks between dictionary words (Thai, Khmer, …)."""
+    script = language.writing
+    if script.whole_words:
+        html = keep_words_whole(html, script.whole_words)
+    if script.line_breaks == DICTIONARY_BREAKS:
+        html = mark_word_breaks(html, script, language.locale)
     return html
 
 
@@ -251,6 +278,12 @@ def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
             path=source, fix="refer only to files under templates/, with relative URLs")
     if missing:
         raise MissingGlyphsError(language, missing)
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        broken = dotted_circle_fonts(pdf)
+    if broken:
+        raise BrokenClusterError(language, broken)
     return data, document
 
 

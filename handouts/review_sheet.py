@@ -150,7 +150,7 @@ def render_review_sheet(project: Project, language: Language, catalog: Translati
     sheet's date is the catalog's revision date (or the handouts'), its ID
     comes from its content.
     """
-    from .render import _parsed_css, handout_title, html_to_pdf, keep_words_whole
+    from .render import _parsed_css, apply_line_break_rules, handout_title, html_to_pdf
     from .tagging import table_column_language
 
     require_fonts(project.source_language.writing)
@@ -158,9 +158,7 @@ def render_review_sheet(project: Project, language: Language, catalog: Translati
     html = review_sheet_html(project, language, catalog, stamp, glossary,
                              titles=[handout_title(h, project.source_language)
                                      for h in project.handouts.values()])
-    letters = language.writing.whole_words
-    if letters:
-        html = keep_words_whole(html, letters)
+    html = apply_line_break_rules(html, language)
     css = [(project.templates_dir / STYLESHEET).read_text(encoding="utf-8"),
            stylesheet_for(project.source_language.writing, BASE_FONT_PT),
            stylesheet_for(language.writing, BASE_FONT_PT, selector=".in-language"),

@@ -62,18 +62,19 @@ def test_broken_language_file_points_at_the_line(tmp_path):
 
 
 def test_a_language_in_a_script_the_data_lacks_is_set_in_the_fonts_fontconfig_finds(project_copy, tmp_path):
-    # Hindi is written in Devanagari, which locales/writing_systems.toml does not declare.
-    assert "Deva" not in (project_copy / "locales/writing_systems.toml").read_text()
-    result = cli("--root", project_copy, "init", "hi")
+    # Tamil is written in its own script, which locales/writing_systems.toml does not declare.
+    assert "Taml" not in (project_copy / "locales/writing_systems.toml").read_text()
+    result = cli("--root", project_copy, "init", "ta")
     assert result.returncode == 0, result.stderr
-    result = cli("--root", project_copy, "preview", "hi", "--out", tmp_path)
+    result = cli("--root", project_copy, "preview", "ta", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    [pdf] = tmp_path.rglob("*.hi.letter.standard.pdf")
-    # The footer's date is in Hindi (CLDR), in Devanagari letters.
+    [pdf] = tmp_path.rglob("*.ta.letter.standard.pdf")
+    # The footer's date is in Tamil (CLDR), in Tamil letters.
     text = " ".join(pdf_text(pdf))
-    assert "2021" in text and any("\u0900" <= char <= "\u097f" for char in text)
+    assert "2021" in text and any("\u0b80" <= char <= "\u0bff" for char in text)
+    # The sans-serif face, though fontconfig lists a slanted serif one first.
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
-    assert "NotoSansDevanagari" in fonts.replace("-", "").replace(" ", "")
+    assert "NotoSansTamil" in fonts.replace("-", "").replace(" ", "")
 
 
 def test_a_script_no_installed_font_covers_is_named_with_the_fix(tmp_path):
