@@ -17,13 +17,14 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from .errors import HandoutsError
-from .writing_systems import (WRITING_SYSTEMS_FILE, Script, is_script_code,
+from .writing_systems import (DICTIONARY_BREAKS, WRITING_SYSTEMS_FILE, Script, is_script_code,
                               load_writing_systems, writing_system_for)
 
 WRITING_SYSTEMS_PATH = f"locales/{WRITING_SYSTEMS_FILE}"
 
 ROLES = ("source", "draft")  # the values of a table's "review" key
 DIRECTIONS = ("ltr", "rtl")
+LINE_BREAKS = ("spaces", DICTIONARY_BREAKS)
 CATALOG_DOMAIN = "handouts"
 
 
@@ -41,6 +42,10 @@ class Language:
     catalog: Path | None  # the PO file; None for the source language
     plural_forms: str | None = None  # Plural-Forms header, for locales CLDR lacks
     capitalise_drug_names: bool = False  # German writes "Trastuzumab", a noun
+    # "spaces" where the language sets spaces between its words or phrases though
+    # its script's other languages do not (S'gaw Karen in Myanmar script, which
+    # ICU's Burmese dictionary would cut inside words); None: the script's rule.
+    line_breaks: str | None = None
     # How its script is set (writing_systems.py); None when no installed font covers it.
     writing_system: Script | None = None
 
@@ -142,6 +147,12 @@ def _language(code: str, table: dict, path: Path, line: int | None, locales_dir:
     if not script:
         raise HandoutsError(f"[{code}] has no script", path=path, line=line,
                             fix=f'add script = "Latn" (or the ISO 15924 code of its writing system) to [{code}]')
+    line_breaks = table.get("line_breaks")
+    if line_breaks not in (None, *LINE_BREAKS):
+        raise HandoutsError(f"[{code}] line_breaks must be one of {LINE_BREAKS}, not {line_breaks!r}",
+                            path=path, line=line,
+                            fix='write line_breaks = "spaces" (lines break only at spaces) or '
+                                '"dictionary" (also between the words ICU finds), or remove it')
     source = _is_source(code, table.get("review", "draft"), path, line)
     catalog = None if source else (
         locales_dir / locale_id / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po")
@@ -149,6 +160,7 @@ def _language(code: str, table: dict, path: Path, line: int | None, locales_dir:
                     direction=direction, script=script, source=source, catalog=catalog,
                     plural_forms=table.get("plural_forms"),
                     capitalise_drug_names=bool(table.get("capitalise_drug_names", False)),
+                    line_breaks=line_breaks,
                     writing_system=writing_system_for(script, code, systems))
 
 

@@ -176,7 +176,7 @@ def apply_line_break_rules(html: str, language: Language) -> str:
     script = language.writing
     if script.whole_words:
         html = keep_words_whole(html, script.whole_words)
-    if script.line_breaks == DICTIONARY_BREAKS:
+    if (language.line_breaks or script.line_breaks) == DICTIONARY_BREAKS:
         html = mark_word_breaks(html, script, language.locale)
     return html
 
@@ -319,8 +319,13 @@ def _css_string(text: str) -> str:
 
 
 def _date_long(value, locale: str, digits: str) -> str:
-    return format_date(value, format="long", locale=locale).translate(
-        str.maketrans("0123456789", digits))
+    try:
+        written = format_date(value, format="long", locale=locale)
+    except (UnknownLocaleError, ValueError):
+        # CLDR has no month names for it (Hmong, S'gaw Karen): ISO 8601, which
+        # every reader and clinic can read, rather than English month names.
+        written = value.isoformat()
+    return written.translate(str.maketrans("0123456789", digits))
 
 
 def _numbering_system(locale: str) -> str:

@@ -6,10 +6,14 @@ import html
 import re
 import subprocess
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from conftest import LANGUAGE_CODES, SLUG
+from handouts.glyphs import DOTTED_CIRCLE, dotted_circle_fonts
+from handouts.render import numbering
+
+from conftest import LANGUAGE_CODES, SLUG, pdf_text
 
 LETTER_WIDTH = 612.0
 MARGIN_SIDE = 33 / 25.4 * 72  # print.css: 33 mm left and right
@@ -59,17 +63,49 @@ def test_han_and_hangul_text_uses_the_regional_noto_cjk_face(built, code, face):
     assert cjk == {face}, names
 
 
-@pytest.mark.parametrize("code, face", HAN_FACES.items())
-def test_every_edition_sets_han_only_in_the_regional_face(built, code, face):
-    # The bilingual edition too: its English lines carry no Han date that a
-    # fallback face (JP for lang="en") could draw.
-    pdfs = sorted((built / SLUG).glob(f"{SLUG}.{code}.*.pdf"))
-    assert len(pdfs) == 6
+def regional_han_faces(language):
+    """The Noto CJK regions (SC, TC, JP, KR) of a language's font stack, from the data."""
+    return {match[1] for font in language.writing.fonts
+            if (match := re.fullmatch(r"Noto Sans CJK (\w\w)", font))}
+
+
+def test_every_pdf_sets_han_only_in_its_languages_regional_face(built, project):
+    # Every edition, the bilingual one too: its English lines carry no Han date that
+    # a fallback face (JP for lang="en") could draw. Other languages use no CJK face.
+    pdfs = sorted((built / SLUG).glob("*.pdf"))
+    assert len(pdfs) == len(LANGUAGE_CODES) * 6 - 2
     for pdf in pdfs:
+        language = project.languages[pdf.name.split(".")[1]]
         names = [name for name, _, _ in pdffonts(pdf)]
         cjk = {re.search(r"CJK-?(\w\w)", name, re.I)[1].upper() for name in names
                if "CJK" in name.upper()}
-        assert cjk == {face}, (pdf.name, names)
+        assert cjk <= regional_han_faces(language), (pdf.name, names)
+    assert {code: regional_han_faces(project.languages[code]) for code in HAN_FACES} == {
+        code: {face} for code, face in HAN_FACES.items()}
+
+
+def test_no_pdf_draws_a_dotted_circle_or_carries_an_inserted_character(built):
+    # The dotted circle marks a broken cluster (a vowel sign with no letter); word
+    # breaks in Thai, Lao, Khmer and Burmese must not reach the text a reader copies.
+    for path in sorted((built / SLUG).glob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            assert dotted_circle_fonts(pdf) == [], path.name
+        text = "".join(pdf_text(path, raw=True))
+        assert "\u200b" not in text and DOTTED_CIRCLE not in text, path.name
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_page_numbers_and_dates_use_the_digits_cldr_gives_the_language(built, project, code):
+    _style, digits = numbering(project.languages[code].locale)
+    path = pdf_path(built, code)
+    pages = len(PdfReader(path).pages)
+    text = " ".join(pdf_text(path))
+    native = str.maketrans("0123456789", digits)
+    assert "2021".translate(native) in text  # the revision date
+    assert str(pages).translate(native) in text  # "Page 1 of N"
+    if digits != "0123456789":
+        footer = [w for w, _, y, _ in words_on_page(path) if y > 700]
+        assert not any(char in "0123456789" for word in footer for char in word), footer
 
 
 @pytest.mark.parametrize("code", [c for c in LANGUAGE_CODES if c != "en"])
