@@ -11,7 +11,8 @@ It times, on this machine, for every handout x language x paper x edition:
   (c) a naive loop of one `weasyprint` command per file;
   (d) a rebuild with nothing to do (the whole command, interpreter start included);
   (e) a rebuild after one catalog changed;
-and prints the ratios and each worker's peak memory. Targets on 2 cores:
+and prints the ratios, the engine's cost per page for each script (Latin = 1), and
+each worker's peak memory. Targets on 2 cores:
 (a)/(b) <= 0.65, (c)/(a) >= 3, (d) < 0.5 s, peak memory per worker < 300 MB.
 """
 
@@ -110,12 +111,17 @@ def main() -> int:
         css = [text for text, _ in stylesheets_for(job.handout, job.language, job.edition, job.paper)]
         documents.append((job, html, css))
     weasyprint.HTML(string="<p>warm</p>").write_pdf()
+    by_script: dict[str, list[float]] = {}  # script: [seconds, pages]
     started = time.perf_counter()
     for job, html, css in documents:
         base = (job.handout.templates_dir / job.handout.slug).as_uri() + "/"
-        weasyprint.HTML(string=html, base_url=base).write_pdf(
-            stylesheets=[weasyprint.CSS(string=text, base_url=base) for text in css],
-            pdf_variant="pdf/ua-1")
+        one = time.perf_counter()
+        document = weasyprint.HTML(string=html, base_url=base).render(
+            stylesheets=[weasyprint.CSS(string=text, base_url=base) for text in css])
+        document.write_pdf(pdf_variant="pdf/ua-1")
+        cost = by_script.setdefault(job.language.script, [0.0, 0])
+        cost[0] += time.perf_counter() - one
+        cost[1] += len(document.pages)
     b = time.perf_counter() - started
 
     # (c) one weasyprint command per file.
@@ -157,6 +163,11 @@ def main() -> int:
     print(f"(e) rebuild after one catalog     {e:7.1f} s   (6 of {len(jobs)} PDFs)")
     print(f"(a)/(b) = {a / b:.2f}   target <= 0.65")
     print(f"(c)/(a) = {c / a:.1f}    target >= 3")
+    latin = by_script["Latn"][0] / by_script["Latn"][1]
+    print("\nbare WeasyPrint's cost per page, by script (b):")
+    for script, (seconds, pages) in sorted(by_script.items(), key=lambda item: item[1][0] / item[1][1]):
+        print(f"  {script}  {pages:4d} pages  {1000 * seconds / pages:6.0f} ms a page  "
+              f"{seconds / pages / latin:4.1f} x Latin")
     print("peak memory of the build's processes (MB): "
           + ", ".join(f"{kb / 1024:.0f}" for kb in workers) + "   target < 300 per worker")
     shutil.rmtree(work, ignore_errors=True)

@@ -116,13 +116,13 @@ def make_environment(handout: Handout, language: Language,
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations, newstyle=True)
-    counter_style, digits = numbering(language.locale)
-    date_long = partial(_date_long, locale=language.locale, digits=digits)
+    counter_style = numbering(language.locale)[0]
+    date_long = partial(written_date, locale=language.locale)
 
     def localize(value, english: bool):
         """A message's variable as the message's language writes it (a date, say)."""
         if isinstance(value, datetime.date):
-            return _date_long(value, "en", "0123456789") if english else date_long(value)
+            return written_date(value, "en") if english else date_long(value)
         return value
 
     # In place of the i18n extension's own: they fill variables in one language only.
@@ -318,14 +318,15 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _date_long(value, locale: str, digits: str) -> str:
+def written_date(value: datetime.date, locale: str) -> str:
+    """``value`` as ``locale`` writes a date in running text, in its CLDR digits."""
     try:
         written = format_date(value, format="long", locale=locale)
     except (UnknownLocaleError, ValueError):
         # CLDR has no month names for it (Hmong, S'gaw Karen): ISO 8601, which
         # every reader and clinic can read, rather than English month names.
         written = value.isoformat()
-    return written.translate(str.maketrans("0123456789", digits))
+    return written.translate(str.maketrans("0123456789", numbering(locale)[1]))
 
 
 def _numbering_system(locale: str) -> str:

@@ -6,8 +6,9 @@ import datetime
 import re
 
 import pytest
-from babel.dates import format_date
 from pypdf import PdfReader
+
+from handouts.render import numbering, written_date
 
 from conftest import (DRAFT_CODES, LANGUAGE_CODES, SLUG, assert_contains, normalise, pdf_text,
                       translate)
@@ -35,10 +36,9 @@ def test_pdf_text_carries_the_translated_title_and_exact_helpline(pdfs, project,
 def test_every_page_has_a_footer_with_title_revised_date_and_page_x_of_y(pdfs, project, code):
     language = project.languages[code]
     pages = pdf_text(pdfs[code])
-    # Persian writes page numbers and dates in its own digits.
-    digits = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹" if code == "fa" else "0123456789")
-    revised = format_date(datetime.date(2021, 10, 27), format="long",
-                          locale=language.locale).translate(digits)
+    # Page numbers and dates in the language's CLDR digits (Persian, Devanagari, …).
+    digits = str.maketrans("0123456789", numbering(language.locale)[1])
+    revised = written_date(datetime.date(2021, 10, 27), language.locale)
     page_label = translate(language, "Page %(page)s of %(pages)s")
     title = translate(language, TITLE)
     for number, text in enumerate(pages, start=1):

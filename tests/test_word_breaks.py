@@ -100,3 +100,45 @@ def test_a_language_in_a_script_without_spaces_previews_with_no_line_outside_the
     with pdfplumber.open(path) as pdf:
         right = max(char["x1"] for page in pdf.pages for char in page.chars)
     assert right <= 612 - 33 * MM + 1
+
+
+def line_texts(document) -> list[str]:
+    """The text of each laid-out line, as WeasyPrint set it."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+
+    def walk(box):
+        if isinstance(box, boxes.LineBox):
+            found.append("".join(text.text for text in box.descendants()
+                                 if isinstance(text, boxes.TextBox)))
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
+
+
+@pytest.mark.parametrize("script", ["Khmr", "Laoo", "Mymr"])
+def test_lines_break_only_between_the_segmenters_words(script):
+    # Thai is left out: Pango's own Thai dictionary (libthai) may also break a
+    # compound that ICU keeps whole, which is still a break between words.
+    locale, sentence = SENTENCES[script]
+    marked = mark_word_breaks(body(" ".join([sentence] * 6)), SYSTEMS[script], locale)
+    text = marked.split("<p>")[1].split("</p>")[0]
+    fonts = ", ".join(f'"{font}"' for font in SYSTEMS[script].fonts)
+    ends = at_word_breaks = 0
+    for width in range(30, 90, 7):
+        document = weasyprint.HTML(string=marked.replace(
+            "<head>", f"<head><style>body {{ margin: 0 }} p {{ width: {width}mm; "
+                      f"font: 12pt {fonts} }}</style>")).render()
+        position = 0
+        for line in line_texts(document)[:-1]:
+            core = line.strip(ZERO_WIDTH_SPACE + " ")
+            start = text.index(core, position)
+            position = start + len(core)
+            ends += 1
+            assert text[position] in ZERO_WIDTH_SPACE + " ", (width, core)
+            at_word_breaks += text[position] == ZERO_WIDTH_SPACE
+    assert ends >= 20 and at_word_breaks >= 10  # most lines end inside a phrase
