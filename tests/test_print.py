@@ -137,7 +137,10 @@ def test_nothing_is_cut_off_or_overflows_the_text_column(plumbed):
             for char in page.chars:
                 assert 0 <= char["x0"] and char["x1"] <= page.width, (name, char["text"])
                 assert 0 <= char["top"] and char["bottom"] <= page.height, (name, char["text"])
-                if char.get("tag") != "Artifact":
+                # A mark that takes no room (a Myanmar asat, say) sits on its letter,
+                # whose box is checked; its own degenerate box only says where the
+                # shaper left the pen.
+                if char.get("tag") != "Artifact" and char["x1"] - char["x0"] > 0.01:
                     # the narrowest side margin of any edition is 20 mm
                     assert 20 * MM - 1 <= char["x0"] and char["x1"] <= page.width - 20 * MM + 1, (
                         name, char["text"])
