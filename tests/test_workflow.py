@@ -99,28 +99,30 @@ def test_update_after_the_english_changes_keeps_every_translation(project_copy):
 
 
 def test_init_makes_a_catalog_with_headers_and_a_draft_data_entry(project_copy):
-    result = cli("--root", project_copy, "init", "uk")
+    result = cli("--root", project_copy, "init", "be")
     assert result.returncode == 0, result.stderr
-    catalog = project_copy / "locales/uk/LC_MESSAGES/handouts.po"
+    catalog = project_copy / "locales/be/LC_MESSAGES/handouts.po"
     raw = catalog.read_text(encoding="utf-8")
-    assert '"Language: uk\\n"' in raw
+    assert '"Language: be\\n"' in raw
     assert re.search(r'"Plural-Forms: nplurals=3;', raw)
-    language = load_project(project_copy).languages["uk"]
-    assert (language.name, language.script, language.is_source) == ("Українська", "Cyrl", False)
+    language = load_project(project_copy).languages["be"]
+    assert (language.name, language.script, language.is_source) == ("Беларуская", "Cyrl", False)
     assert read_catalog(catalog).stats.untranslated == 41
-    assert cli("--root", project_copy, "init", "uk").returncode == 2  # not twice
+    assert cli("--root", project_copy, "init", "be").returncode == 2  # not twice
 
 
 def test_init_of_a_language_cldr_lacks_needs_its_data(project_copy):
-    result = cli("--root", project_copy, "init", "hmn")
+    # Hakha Chin is not in CLDR.
+    result = cli("--root", project_copy, "init", "cnh", "--script", "Latn")
     assert result.returncode == 2
-    assert "no locale 'hmn'" in result.stderr and "plural_forms" in result.stderr
-    result = cli("--root", project_copy, "init", "hmn", "--name", "Hmoob", "--english-name", "Hmong",
-                 "--direction", "ltr", "--plural-forms", "nplurals=1; plural=0;")
+    assert "no locale 'cnh'" in result.stderr and "plural_forms" in result.stderr
+    result = cli("--root", project_copy, "init", "cnh", "--script", "Latn", "--name", "Laiholh",
+                 "--english-name", "Hakha Chin", "--direction", "ltr",
+                 "--plural-forms", "nplurals=1; plural=0;")
     assert result.returncode == 0, result.stderr
-    raw = (project_copy / "locales/hmn/LC_MESSAGES/handouts.po").read_text(encoding="utf-8")
+    raw = (project_copy / "locales/cnh/LC_MESSAGES/handouts.po").read_text(encoding="utf-8")
     assert '"Plural-Forms: nplurals=1; plural=0;\\n"' in raw
-    assert "[headers]" not in cli("--root", project_copy, "check", "hmn").stdout
+    assert "[headers]" not in cli("--root", project_copy, "check", "cnh").stdout
 
 
 def half_translate(project_copy, locale="es"):
@@ -230,10 +232,10 @@ def test_an_empty_catalog_is_0_percent_translated(project_copy):
 def test_init_keeps_the_language_file_as_written_and_adds_a_table(project_copy):
     path = project_copy / "locales/languages.toml"
     before = path.read_text(encoding="utf-8")
-    assert cli("--root", project_copy, "init", "uk").returncode == 0
+    assert cli("--root", project_copy, "init", "be").returncode == 0
     after = path.read_text(encoding="utf-8")
     assert after.startswith(before.rstrip("\n"))  # every comment and table as it was
-    assert tomllib.loads(after)["uk"] == {"script": "Cyrl", "review": "draft"}
+    assert tomllib.loads(after)["be"] == {"script": "Cyrl", "review": "draft"}
     assert not list(path.parent.glob(".*.tmp"))
 
 
