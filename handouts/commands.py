@@ -126,8 +126,8 @@ def cmd_update(project: Project, args) -> int:
 
 def cmd_init(project: Project, args) -> int:
     language = add_language_entry(
-        project.locales_dir / "languages.toml", args.code, script=args.script, locale=args.locale, name=args.name,
-        english_name=args.english_name, direction=args.direction,
+        project.locales_dir / "languages.toml", args.code, script=args.script,
+        locale=args.locale, name=args.name, english_name=args.english_name, direction=args.direction,
         plural_forms=args.plural_forms, locales_dir=project.locales_dir)
     template = read_catalog(project.template_catalog)
     write_catalog(init_catalog(template.messages, language), language.catalog,

@@ -196,14 +196,17 @@ def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
 
 
 def add_language_entry(path: Path, code: str, *, script: str | None = None,
-                       locale: str | None = None, name: str | None = None, english_name: str | None = None,
-                       direction: str | None = None, plural_forms: str | None = None,
+                       locale: str | None = None, name: str | None = None,
+                       english_name: str | None = None, direction: str | None = None,
+                       plural_forms: str | None = None,
                        locales_dir: Path | None = None) -> Language:
     """Add a draft language to ``languages.toml`` and return it.
 
     Its script defaults to CLDR's likely script; a language CLDR lacks must be
-    given its name, English name, direction and plural forms. The file keeps
-    its comments and layout (tomlkit) and is replaced atomically.
+    given its name, English name, direction and plural forms. Its ``locale``
+    (default: the code) names its CLDR data and its catalog's folder, which no
+    other language may have. The file keeps its comments and layout (tomlkit)
+    and is replaced atomically.
     """
     import tomlkit
 
@@ -217,6 +220,14 @@ def add_language_entry(path: Path, code: str, *, script: str | None = None,
                             line=_table_line(path.read_text(encoding="utf-8"), code),
                             fix=f"to refresh its catalog, run: python build_pdfs.py update {code}")
     locale_id = locale or code.replace("-", "_")
+    owner = next((lang for lang in existing.values() if lang.locale == locale_id), None)
+    if owner is not None:
+        raise HandoutsError(
+            f"the locale {locale_id} is {owner.english_name}'s ({owner.code}), whose catalog is "
+            f"in locales/{locale_id}/", path=path,
+            line=_table_line(path.read_text(encoding="utf-8"), owner.code),
+            fix=f"give {code} a locale of its own with --locale (such as {locale_id}_XX for a "
+                "region), or none")
     script = script or _likely_script(locale_id)
     if not script:
         raise HandoutsError(f"CLDR does not say which script {code} is written in",

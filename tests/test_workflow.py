@@ -316,3 +316,21 @@ def test_check_and_stats_report_an_unreadable_catalog_and_go_on_with_the_others(
     assert counted == [code for code in LANGUAGE_CODES if code not in ("en", "es")]
     rows = json.loads(run("--root", root, "stats", "--json").stdout)
     assert len(rows) == len(counted)
+
+
+def test_init_with_a_locale_takes_that_locales_data_and_never_another_languages_catalog(project_copy):
+    # Pashto as written in Pakistan, with CLDR's ps_PK data and a catalog of its own.
+    result = cli("--root", project_copy, "init", "ps-PK", "--locale", "ps_PK")
+    assert result.returncode == 0, result.stderr
+    table = tomllib.loads((project_copy / "locales/languages.toml").read_text())["ps-PK"]
+    assert table["locale"] == "ps_PK"
+    raw = (project_copy / "locales/ps_PK/LC_MESSAGES/handouts.po").read_text(encoding="utf-8")
+    assert '"Language: ps_PK\\n"' in raw
+    # A locale another language has would be its catalog: refused, the catalog kept.
+    catalog = project_copy / "locales/zh_Hant/LC_MESSAGES/handouts.po"
+    before = catalog.read_bytes()
+    result = cli("--root", project_copy, "init", "lzh", "--locale", "zh_Hant")
+    assert result.returncode == 2
+    assert "the locale zh_Hant is Chinese (Traditional)'s (zh-Hant)" in result.stderr
+    assert catalog.read_bytes() == before
+    assert "lzh" not in tomllib.loads((project_copy / "locales/languages.toml").read_text())
