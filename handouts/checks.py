@@ -554,9 +554,10 @@ def _end_mark(text: str, marks: dict[str, tuple[str, ...]]) -> str | None:
 def _ends_as(text: str, kind: str | None, marks: dict[str, tuple[str, ...]]) -> bool:
     """Whether ``text`` ends with a mark of ``kind`` (None: with no mark) in its script."""
     found = _end_mark(text, marks)
-    if kind is None or found is None:
-        return found == kind or (found is None and "" in marks.get(kind, ()))
-    return _bare_end(text).endswith(tuple(mark for mark in marks[kind] if mark))
+    if kind is None:
+        return found is None
+    return (_bare_end(text).endswith(tuple(mark for mark in marks[kind] if mark))
+            or (found is None and "" in marks[kind]))
 
 
 def _bare_end(text: str) -> str:

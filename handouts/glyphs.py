@@ -14,7 +14,6 @@ text that holds the stray mark.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import logging
 import re
@@ -108,11 +107,13 @@ def dotted_circle_fonts(pdf) -> list[str]:
     subset still maps U+25CC to its glyph, so the glyph is drawn when its number
     is among the glyphs the font's widths list.
     """
-    found = []
+    found, seen = [], set()
     for page in pdf.pages:
         for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
-            if font.get("/Subtype") != "/Type0":
+            # Pages share their fonts: each is read once.
+            if font.get("/Subtype") != "/Type0" or font.objgen in seen:
                 continue
+            seen.add(font.objgen)
             cid_font = font.DescendantFonts[0]
             glyph = _dotted_circle_glyph(_font_program(cid_font.FontDescriptor))
             name = str(font.BaseFont).partition("+")[2] or str(font.BaseFont)
@@ -129,7 +130,6 @@ def _font_program(descriptor) -> bytes:
     return b""
 
 
-@functools.lru_cache(maxsize=256)
 def _dotted_circle_glyph(program: bytes) -> int | None:
     from fontTools.ttLib import TTFont, TTLibError
 
