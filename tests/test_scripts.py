@@ -6,6 +6,7 @@ import html
 import re
 import subprocess
 
+import pdfplumber
 import pikepdf
 import pytest
 from pypdf import PdfReader
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from handouts.glyphs import DOTTED_CIRCLE, dotted_circle_fonts
 from handouts.render import numbering
 
-from conftest import LANGUAGE_CODES, SLUG, normalise, pdf_text
+from conftest import DRAFT_CODES, LANGUAGE_CODES, SLUG, normalise, pdf_text
 
 LETTER_WIDTH = 612.0
 MARGIN_SIDE = 33 / 25.4 * 72  # print.css: 33 mm left and right
@@ -157,3 +158,16 @@ def test_long_words_are_hyphenated_where_the_language_has_patterns(built):
     raw = subprocess.run(["pdftotext", str(pdf_path(built, "de")), "-"], capture_output=True,
                          text=True, check=True).stdout
     assert re.search(r"\w\u2010\n", raw), "no hyphenated line end in the German PDF"
+
+
+@pytest.mark.parametrize("code", DRAFT_CODES)
+def test_english_inside_another_scripts_page_is_set_in_latin_type(built, code):
+    # The draft notice in the top margin of page 2 carries its English line; the
+    # Latin letters and stops of a Nastaliq or CJK face must not stand in for Noto Sans.
+    with pdfplumber.open(pdf_path(built, code)) as pdf:
+        notice = [c for c in pdf.pages[1].chars if c["top"] < 26 * 72 / 25.4 and c["text"]]
+    english_lines = {round(c["top"]) for c in notice if c["text"].isascii() and c["text"].isalpha()}
+    letters = [c for c in notice if round(c["top"]) in english_lines
+               and c["text"].isascii() and not c["text"].isspace()]
+    assert letters
+    assert {c["fontname"].partition("+")[2] for c in letters} == {"Noto-Sans-Bold"}
