@@ -16,6 +16,7 @@ import hashlib
 import io
 import re
 import traceback
+import unicodedata
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -190,18 +191,42 @@ def _template_frame(error: Exception, handout: Handout) -> tuple[Path, int | Non
 
 
 def keep_words_whole(html: str, letters: str) -> str:
-    """Wrap each word of the body text in ``<span class="word">``, so that lines
-    break only at spaces: the "keep-all" line breaking of Korean, and, for Arabic
-    script, a guard against breaks inside words with vowel marks (قبلاً).
-    Only words with ``letters`` are wrapped: a run of separate boxes would
-    lose the bidi order of Latin words inside right-to-left text."""
-    word = re.compile(rf"([^\s<>]*[{letters}][^\s<>]*)")
+    """``html`` with a word joiner (U+2060) inside each word of the body text
+    written with ``letters``, so that lines break only at spaces: the
+    "keep-all" line breaking of Korean, and, for Arabic script, a guard
+    against breaks inside words with vowel marks (قبلاً).
+
+    CSS says this with ``word-break: keep-all``, which WeasyPrint lacks. The
+    joiner leaves the text one run (words in boxes of their own would cost
+    the layout three times as much and take the spaces out of the text
+    layer), is invisible, transparent to Arabic joining, and left out of the
+    text layer (text_layer.py).
+    """
+    word = re.compile(rf"[^\s<>]*[{letters}][^\s<>]*")
     head, body_tag, body = html.partition("<body")
     pieces = re.split(r"(<[^>]*>)", body_tag + body)
     for i, piece in enumerate(pieces):
         if piece and not piece.startswith("<"):
-            pieces[i] = word.sub(r'<span class="word">\1</span>', piece)
+            pieces[i] = word.sub(_joined, piece)
     return head + "".join(pieces)
+
+
+WORD_JOINER = "\u2060"
+# Joiners, and the vowel and final jamo that make one Hangul syllable with the
+# letters before them: a word joiner never comes before these, nor before marks.
+_JOINED_TO_PREVIOUS = frozenset("\u200c\u200d\u2060") | frozenset(map(chr, range(0x1160, 0x1200)))
+
+
+def _joined(match: re.Match) -> str:
+    # Character references (&amp;) stay whole.
+    chars = re.findall(r"&#?\w+;|.", match[0], re.DOTALL)
+    out = [chars[0]]
+    for previous, char in zip(chars, chars[1:]):
+        if (previous != "\u200d" and char not in _JOINED_TO_PREVIOUS
+                and not unicodedata.category(char[0]).startswith("M")):
+            out.append(WORD_JOINER)
+        out.append(char)
+    return "".join(out)
 
 
 def handout_title(handout: Handout, language: Language) -> str:
@@ -262,12 +287,13 @@ def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
 
     from .fetch import ProjectFetcher
     from .tagging import margin_content_as_artifacts
+    from .text_layer import exact_text_layer
 
     fetcher = ProjectFetcher(templates_dir)
     base_url = source.parent.as_uri() + "/"
     # PDF/UA-1: tagged structure (headings, lists, links), /Lang, the title shown
     # in the window, running headers and footers as artifacts.
-    with missing_glyphs() as missing:
+    with missing_glyphs() as missing, exact_text_layer():
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             stylesheets=stylesheets)
         data = margin_content_as_artifacts(

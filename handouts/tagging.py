@@ -14,8 +14,15 @@ import re
 
 import pikepdf
 
-# How WeasyPrint opens a tagged span of text in a content stream.
-_SPAN_WITH_MCID = re.compile(rb"/Span\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+# The marked-content operators of a content stream: WeasyPrint's tagged spans
+# of text, the /ActualText spans of the text layer (text_layer.py, whose text is
+# always a hex string, so no string here holds an operator), other sequences,
+# and their ends.
+_MARKED_CONTENT = re.compile(
+    rb"/Span\s*<<\s*/MCID\s+(?P<mcid>\d+)\s*>>\s*BDC"
+    rb"|/Span(?P<actual_text>\s*<<\s*/ActualText\s*<[0-9a-fA-F]*>\s*>>\s*BDC)"
+    rb"|/(?P<tag>\w+)\s*(?:<<[^<>]*>>\s*BDC|BMC)"
+    rb"|\bEMC\b")
 
 
 def margin_content_as_artifacts(data: bytes) -> bytes:
@@ -28,16 +35,10 @@ def margin_content_as_artifacts(data: bytes) -> bytes:
         changed = False
         for page in pdf.pages:
             page_owned = owned.get(page.obj.objgen, set())
-
-            def as_artifact(match: re.Match) -> bytes:
-                if int(match[1]) in page_owned:
-                    return match[0]
-                return b"/Artifact BMC"
-
             streams = page.obj.Contents
             for stream in (streams if isinstance(streams, pikepdf.Array) else [streams]):
                 content = stream.read_bytes()
-                rewritten = _SPAN_WITH_MCID.sub(as_artifact, content)
+                rewritten = _with_artifacts(content, page_owned)
                 if rewritten != content:
                     stream.write(rewritten)
                     changed = True
@@ -48,6 +49,36 @@ def margin_content_as_artifacts(data: bytes) -> bytes:
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+
+
+def _with_artifacts(content: bytes, owned: set[int]) -> bytes:
+    """The content stream with the spans no structure element owns marked as
+    artifacts. An /ActualText span inside an artifact becomes an artifact of
+    its own beside it, not within it: readers that keep no stack of marked
+    content (pdfminer) would take the artifact's text after it for content."""
+    pieces, start = [], 0
+    stack = [(False, False)]  # (in an artifact, reopen the artifact at its end)
+    for match in _MARKED_CONTENT.finditer(content):
+        replacement = None
+        in_artifact = stack[-1][0]
+        if match["mcid"] is not None:
+            artifact = in_artifact or int(match["mcid"]) not in owned
+            if artifact:
+                replacement = b"/Artifact BMC"
+            stack.append((artifact, False))
+        elif match["actual_text"] is not None:
+            if in_artifact:
+                replacement = b"EMC /Artifact" + match["actual_text"]
+            stack.append((in_artifact, in_artifact))
+        elif match["tag"] is not None:
+            stack.append((in_artifact or match["tag"] == b"Artifact", False))
+        elif len(stack) > 1:
+            if stack.pop()[1]:
+                replacement = b"EMC /Artifact BMC"
+        if replacement is not None:
+            pieces += [content[start:match.start()], replacement]
+            start = match.end()
+    return b"".join(pieces + [content[start:]])
 
 
 def _owned_content(root, pdf) -> dict[tuple, set[int]]:

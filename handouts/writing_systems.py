@@ -159,6 +159,4 @@ def stylesheet_for(script: Script, base_font_pt: float, selector: str = "html") 
            f"font-size: {base_font_pt * script.font_scale:g}pt; "
            f"line-height: {script.line_height}; "
            f"--leading: {script.line_height / DEFAULT_LINE_HEIGHT:.3g}; }}\n")
-    if script.whole_words:
-        css += ".word { white-space: nowrap; }\n"
     return css

@@ -93,14 +93,15 @@ def pdf_text(path: Path, raw: bool = False) -> list[str]:
     return pages if raw else [normalise(page) for page in pages]
 
 
-# Bidi embedding marks (pdftotext adds them) and the zero-width non-joiner
-# (a shaping hint, drawn as no glyph, so absent from extracted text).
+# Bidi embedding marks (pdftotext adds them) and the zero-width non-joiner, which
+# these comparisons ignore (test_text_layer.py proves it is kept).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def normalise(text: str) -> str:
     """Text with invisible marks and hyphenation breaks removed, white space made single."""
-    text = re.sub(r"\u2010\s+", "", text.translate(_INVISIBLE))  # "quali‐ fizierten"
+    # A line-end hyphen reads as a soft hyphen (text_layer.py): "quali\u00ad fizierten".
+    text = re.sub(r"\u00ad\s+", "", text.translate(_INVISIBLE))
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -1,0 +1,285 @@
+"""The PDF's text layer: the characters that search, copy and paste, screen
+readers and translation review read where the page shows glyphs.
+
+A PDF maps each glyph of a font to text once, for the whole file (the font's
+ToUnicode map). That is enough where one glyph stands for one cluster of
+characters. It is not enough where a cluster is drawn by several glyphs in
+another order (a Devanagari vowel sign drawn before its consonant), by a glyph
+that other text draws too (an Arabic letter with and without its vowel mark),
+or by no glyph at all (the Persian zero-width non-joiner); nor where the layout
+drew a glyph the text lacks (the hyphen at the end of a line). WeasyPrint
+writes every glyph with the ToUnicode map alone, so such text comes out
+reordered, split or lost.
+
+``exact_text_layer`` makes WeasyPrint draw each line with ``draw_line``. A
+cluster whose glyph's ToUnicode text is its own text is drawn as before; every
+other cluster is wrapped in a marked-content span whose /ActualText is the
+cluster's text in logical order (ISO 32000-1, 14.9.4), which poppler, MuPDF
+and screen readers read in place of the glyphs. Spans stay one cluster long,
+so that readers who reorder right-to-left lines reorder whole clusters. A
+hyphen the layout added reads as a soft hyphen, so a search finds the word
+whole; the zero-width spaces and word joiners that the build inserts to steer
+line breaks (render.py, word_breaks.py) read as nothing.
+
+WeasyPrint has no hook for its text layer: ``draw_line`` stands in for its
+``draw_first_line`` during one render and follows it (WeasyPrint 70, BSD
+licence) glyph for glyph, in ink and in spacing. Lines it does not handle
+(ellipses, colour and bitmap fonts, which the handouts never use) go to
+WeasyPrint's own function.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+# Characters the build inserts to steer line breaks: they are not the text.
+LINE_BREAK_CONTROLS = "\u200b\u2060"
+SOFT_HYPHEN = "\u00ad"
+_DROP_CONTROLS = dict.fromkeys(map(ord, LINE_BREAK_CONTROLS))
+
+
+@contextlib.contextmanager
+def exact_text_layer():
+    """Within the block, WeasyPrint draws lines with ``draw_line``."""
+    from weasyprint.draw import text
+
+    original = text.draw_first_line
+    stand_ins: dict[str, set[int]] = {}
+    invisible_glyphs: dict[tuple[str, str], int] = {}
+
+    def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+        if text_overflow == "ellipsis" or block_ellipsis != "none":
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        if not draw_line(stream, textbox, matrix, stand_ins, invisible_glyphs):
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        return []
+
+    text.draw_first_line = draw_first_line
+    try:
+        yield
+    finally:
+        text.draw_first_line = original
+
+
+@dataclass
+class _Cluster:
+    """The glyphs Pango shaped from one run of characters, and that text."""
+
+    start: int  # byte offset of the text in the line
+    glyphs: list = field(default_factory=list)  # indices into the run's glyphs
+    text: str = ""
+
+
+def draw_line(stream, textbox, matrix, stand_ins: dict[str, set[int]],
+              invisible_glyphs: dict[tuple[str, str], int]) -> bool:
+    """Draw the first line of ``textbox``'s layout to ``stream`` with an exact
+    text layer; False, drawing nothing, for lines WeasyPrint must draw itself.
+    ``stand_ins`` holds, per font, the glyphs whose ToUnicode text is a stand-in
+    (see ``_actual_text``), ``invisible_glyphs`` the fonts' glyphs for
+    invisible characters (see ``_invisible_glyph``)."""
+    from weasyprint.text.ffi import ffi, pango
+
+    if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
+        return True
+    pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
+    first_line, _index = textbox.pango_layout.get_first_line()
+
+    runs = []
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        runs.append(run.data)
+        run = run.next
+    fonts = [stream.add_font(glyph_item.item.analysis.font) for glyph_item in runs]
+    if any(font.svg or font.png or font.colr or font.bitmap for font, _size in fonts):
+        return False
+
+    utf8 = textbox.pango_layout.text.encode()
+    hyphen = textbox.style["hyphenate_character"]
+    hyphen_start = (len(textbox.pango_layout.text.removesuffix(hyphen).encode())
+                    if hyphen and textbox.pango_layout.text.endswith(hyphen) else None)
+    stream.set_text_matrix(*matrix.values)
+    shown = _TextShown(stream)
+    previous_pango_font = None
+    for glyph_item, (font, font_size) in zip(runs, fonts):
+        pango_font = glyph_item.item.analysis.font
+        if pango_font != previous_pango_font:
+            previous_pango_font = pango_font
+            # Workaround for https://gitlab.gnome.org/GNOME/pango/-/issues/530.
+            if pango.pango_version() < 14802:
+                font_size = textbox.style["font_size"]
+            shown.flush()
+            stream.set_font_size(font.hash, font_size)
+        glyphs = glyph_item.glyphs.glyphs
+        clusters = _clusters(glyph_item, utf8, hyphen_start)
+        for cluster in clusters:
+            glyph_ids = [glyphs[i].glyph for i in cluster.glyphs]
+            if set(glyph_ids) == {pango.PANGO_GLYPH_EMPTY} and cluster.text:
+                # A joiner or non-joiner: drawn as the font's own empty glyph
+                # for it, so that the text keeps it where it stands.
+                glyph_ids = [_invisible_glyph(font, cluster.text, invisible_glyphs)]
+            actual_text = _actual_text(font, glyph_ids, cluster.text,
+                                       stand_ins.setdefault(font.hash, set()), pango)
+            if actual_text is not None:
+                shown.flush()
+                shown.begin_actual_text(actual_text)
+            for i, glyph_id in zip(cluster.glyphs, glyph_ids):
+                _draw_glyph(shown, stream, font, font_size, pango_font, glyphs[i],
+                            glyph_id, pango)
+            if actual_text is not None:
+                shown.flush()
+                shown.end_actual_text()
+    shown.flush()
+    return True
+
+
+def _clusters(glyph_item, utf8: bytes, hyphen_start: int | None) -> list[_Cluster]:
+    """The run's clusters in drawing order, each with its text in logical order."""
+    from weasyprint.text.ffi import pango
+
+    glyph_string = glyph_item.glyphs
+    item = glyph_item.item
+    log_clusters = glyph_string.log_clusters
+    drawn: list[_Cluster] = []
+    for i in range(glyph_string.num_glyphs):
+        start = log_clusters[i]
+        if not drawn or drawn[-1].start != start:
+            drawn.append(_Cluster(start))
+        drawn[-1].glyphs.append(i)
+    starts = sorted({cluster.start for cluster in drawn})
+    ends = dict(zip(starts, starts[1:] + [item.length]))
+    for cluster in drawn:
+        begin, end = item.offset + cluster.start, item.offset + ends[cluster.start]
+        text = utf8[begin:end].decode()
+        if hyphen_start is not None and begin >= hyphen_start:
+            text = SOFT_HYPHEN
+        cluster.text = text.translate(_DROP_CONTROLS)
+    return drawn
+
+
+def _invisible_glyph(font, text: str, invisible_glyphs: dict) -> int:
+    """The font's glyph for an invisible character such as U+200C, or Pango's
+    empty glyph where it has none."""
+    from weasyprint.text.ffi import pango
+
+    key = (font.hash, text)
+    if key not in invisible_glyphs:
+        import io
+
+        from fontTools.ttLib import TTFont
+
+        glyph = pango.PANGO_GLYPH_EMPTY
+        if len(text) == 1:
+            ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+            name = ttfont.getBestCmap().get(ord(text))
+            if name is not None:
+                glyph = ttfont.getGlyphID(name)
+        invisible_glyphs[key] = glyph
+    return invisible_glyphs[key]
+
+
+def _actual_text(font, glyph_ids: list[int], text: str, stand_ins: set[int],
+                 pango) -> str | None:
+    """The /ActualText a cluster needs, or None where its glyph's ToUnicode
+    text is its text. Each drawn glyph gets a ToUnicode entry (the subsetter
+    keeps only glyphs that have one): the text of the first one-glyph cluster
+    it draws, or until then, a stand-in marked as such."""
+    drawn = [gid for gid in glyph_ids if gid != pango.PANGO_GLYPH_EMPTY
+             and not gid & pango.PANGO_GLYPH_UNKNOWN_FLAG]
+    if not drawn:
+        return None
+    if len(drawn) == 1 and text:
+        gid = drawn[0]
+        if gid not in font.to_unicode or gid in stand_ins:
+            font.to_unicode[gid] = text
+            stand_ins.discard(gid)
+        if font.to_unicode[gid] == text:
+            return None
+        return text
+    for position, gid in enumerate(drawn):
+        if gid not in font.to_unicode:
+            font.to_unicode[gid] = text if position == 0 else ""
+            stand_ins.add(gid)
+    return text
+
+
+def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id: int,
+                pango) -> None:
+    """One glyph, positioned and spaced as WeasyPrint's ``draw_first_line`` does."""
+    from weasyprint.logger import LOGGER
+    from weasyprint.text.ffi import FROM_UNITS
+
+    width = glyph_info.geometry.width
+    if glyph_id == pango.PANGO_GLYPH_EMPTY:
+        shown.adjust(-width / font_size)
+        return
+    if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+        codepoint = glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG
+        # The same warning as WeasyPrint's: glyphs.missing_glyphs() listens for it.
+        LOGGER.warning('.notdef glyph rendered for Unicode string unsupported by fonts: '
+                       '"%s" (U+%04X)', chr(codepoint), codepoint)
+        glyph_id = font.get_unused_glyph_id(codepoint)
+        font.widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
+        font.widths.setdefault(0, font.widths[glyph_id])
+        font.to_unicode.setdefault(glyph_id, chr(codepoint))
+
+    offset = glyph_info.geometry.x_offset / font_size
+    rise = glyph_info.geometry.y_offset / 1000
+    if rise:
+        shown.flush()
+        stream.set_text_rise(-rise)
+        if offset:
+            shown.adjust(-offset)
+        shown.glyph(glyph_id)
+        shown.flush()
+        stream.set_text_rise(0)
+    else:
+        if offset:
+            shown.adjust(-offset)
+        shown.glyph(glyph_id)
+
+    if glyph_id not in font.widths:
+        pango.pango_font_get_glyph_extents(
+            pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+        font.widths[glyph_id] = round(
+            stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+    kerning = font.widths[glyph_id] + offset - width * 1000 * FROM_UNITS / font_size
+    if kerning:
+        shown.adjust(int(kerning))
+
+
+class _TextShown:
+    """The operand of one TJ operator (glyphs and position adjustments), written
+    out whenever something else must come between glyphs."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.parts: list[str] = []
+        self.glyphs: list[str] = []
+
+    def glyph(self, glyph_id: int) -> None:
+        self.glyphs.append(f"{glyph_id:04x}")
+
+    def adjust(self, amount: float) -> None:
+        self._close_glyphs()
+        self.parts.append(f" {amount} ")
+
+    def flush(self) -> None:
+        self._close_glyphs()
+        if self.parts:
+            self.stream.show_text("".join(self.parts))
+        self.parts = []
+
+    def begin_actual_text(self, text: str) -> None:
+        # Always a hex string: then no string in a content stream holds an
+        # operator, which the tagging pass (tagging.py) relies on.
+        hex_text = ("\ufeff" + text).encode("utf-16-be").hex()
+        self.stream.begin_marked_content("Span", f"<</ActualText <{hex_text}>>>".encode())
+
+    def end_actual_text(self) -> None:
+        self.stream.end_marked_content()
+
+    def _close_glyphs(self) -> None:
+        if self.glyphs:
+            self.parts.append("<" + "".join(self.glyphs) + ">")
+            self.glyphs = []
