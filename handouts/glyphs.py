@@ -103,9 +103,9 @@ DOTTED_CIRCLE = "\u25cc"
 def dotted_circle_fonts(pdf) -> list[str]:
     """The fonts of ``pdf`` (a pikepdf.Pdf) that draw the dotted circle ◌ anywhere.
 
-    WeasyPrint keeps each glyph's number when it subsets a font, and an embedded
-    subset still maps U+25CC to its glyph, so the glyph is drawn when its number
-    is among the glyphs the font's widths list.
+    An embedded subset still maps U+25CC to its glyph, and the PDF draws each
+    glyph by its CID (WeasyPrint's glyph number), so the dotted circle is drawn
+    when its CID is among those the font's widths list.
     """
     found, seen = [], set()
     for page in pdf.pages:
@@ -115,9 +115,9 @@ def dotted_circle_fonts(pdf) -> list[str]:
                 continue
             seen.add(font.objgen)
             cid_font = font.DescendantFonts[0]
-            glyph = _dotted_circle_glyph(_font_program(cid_font.FontDescriptor))
+            glyph = _dotted_circle_cid(cid_font)
             name = str(font.BaseFont).partition("+")[2] or str(font.BaseFont)
-            if glyph is not None and glyph in _drawn_glyphs(cid_font.get("/W", [])) \
+            if glyph is not None and glyph in drawn_glyphs(cid_font.get("/W", [])) \
                     and name not in found:
                 found.append(name)
     return found
@@ -130,18 +130,44 @@ def _font_program(descriptor) -> bytes:
     return b""
 
 
-def _dotted_circle_glyph(program: bytes) -> int | None:
+def _dotted_circle_cid(cid_font) -> int | None:
+    """The CID that draws U+25CC in ``cid_font``, if its program maps that character.
+
+    WeasyPrint's CIDs are its glyph numbers. Once font_subsets.py has given a
+    program a compact glyph order, a CID-keyed CFF names each glyph by its CID
+    ("cid01234"), and a TrueType program's /CIDToGIDMap says where each CID's
+    glyph went.
+    """
+    found = _dotted_circle_glyph(_font_program(cid_font.FontDescriptor))
+    if found is None:
+        return None
+    glyph, name = found
+    if re.fullmatch(r"cid\d+", name):
+        return int(name[3:])
+    import pikepdf
+
+    glyph_map = cid_font.get("/CIDToGIDMap")
+    if isinstance(glyph_map, pikepdf.Stream):
+        table = glyph_map.read_bytes()
+        cids = [cid for cid in range(len(table) // 2)
+                if int.from_bytes(table[2 * cid:2 * cid + 2], "big") == glyph]
+        return cids[0] if cids else None
+    return glyph
+
+
+def _dotted_circle_glyph(program: bytes) -> tuple[int, str] | None:
+    """The number and name of the glyph the program's cmap gives U+25CC."""
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
         font = TTFont(io.BytesIO(program), lazy=True)
         name = font.getBestCmap().get(ord(DOTTED_CIRCLE))
-        return None if name is None else font.getGlyphID(name)
+        return None if name is None else (font.getGlyphID(name), name)
     except (TTLibError, KeyError, AttributeError, AssertionError):
         return None  # a bare CFF program has no cmap: nothing to look up
 
 
-def _drawn_glyphs(widths) -> set[int]:
+def drawn_glyphs(widths) -> set[int]:
     """Glyph numbers in a CID font's /W array: ``c [w1 w2 …]`` or ``c_first c_last w``."""
     widths, drawn, i = list(widths), set(), 0
     while i + 1 < len(widths):

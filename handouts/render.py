@@ -286,6 +286,7 @@ def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
     import weasyprint
 
     from .fetch import ProjectFetcher
+    from .font_subsets import compact_embedded_fonts
     from .tagging import margin_content_as_artifacts
     from .text_layer import exact_text_layer
 
@@ -310,7 +311,7 @@ def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
         broken = dotted_circle_fonts(pdf)
     if broken:
         raise BrokenClusterError(language, broken)
-    return data, document
+    return compact_embedded_fonts(data), document
 
 
 @functools.lru_cache(maxsize=64)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -113,6 +115,44 @@ def test_pdf_metadata_gives_language_title_author_subject_and_revision_dates(pdf
 def test_pages_are_us_letter(pdfs, code):
     for page in PdfReader(pdfs[code]).pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == (612.0, 792.0)
+
+
+def embedded_fonts(path):
+    """(Type0 /BaseFont, CIDFont /BaseFont, descriptor /FontName, SHA-256 of the
+    font program) of each font embedded in the PDF at ``path``."""
+    fonts = []
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0":
+                cid_font = obj.DescendantFonts[0]
+                descriptor = cid_font.FontDescriptor
+                program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+                fonts.append((str(obj.BaseFont), str(cid_font.BaseFont), str(descriptor.FontName),
+                              hashlib.sha256(program.read_bytes()).hexdigest()))
+    return fonts
+
+
+def test_no_subset_tag_is_shared_by_two_different_font_programs(built):
+    # ISO 32000 9.6.4: the six-letter tag identifies the subset, across the whole
+    # output folder, and the Type0 font, its CIDFont and its descriptor agree on it.
+    programs_by_tag = {}
+    for path in sorted(built.rglob("*.pdf")):
+        for type0, cid_font, font_name, program in embedded_fonts(path):
+            assert type0 == cid_font == font_name, path.name
+            tag = re.fullmatch(r"/([A-Z]{6})\+\S+", type0)[1]
+            programs_by_tag.setdefault(tag, set()).add(program)
+    shared = {tag: len(programs) for tag, programs in programs_by_tag.items() if len(programs) > 1}
+    assert not shared, shared
+    assert len(programs_by_tag) > 100  # every subset, not a handful of fonts
+
+
+def test_chinese_japanese_and_korean_standard_pdfs_are_at_most_150_kb(built):
+    # Their Noto CJK faces are embedded with only the glyphs they draw (font_subsets.py).
+    paths = [path for code in ("zh-Hans", "zh-Hant", "ja", "ko")
+             for path in sorted((built / SLUG).glob(f"{SLUG}.{code}.*.standard.pdf"))]
+    assert len(paths) == 8
+    sizes = {path.name: path.stat().st_size for path in paths}
+    assert all(size <= 150 * 1024 for size in sizes.values()), sizes
 
 
 def test_english_handout_carries_every_fact_of_the_source_page(pdfs):
