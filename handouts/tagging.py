@@ -53,9 +53,12 @@ def margin_content_as_artifacts(data: bytes) -> bytes:
 
 def _with_artifacts(content: bytes, owned: set[int]) -> bytes:
     """The content stream with the spans no structure element owns marked as
-    artifacts. An /ActualText span inside an artifact becomes an artifact of
-    its own beside it, not within it: readers that keep no stack of marked
-    content (pdfminer) would take the artifact's text after it for content."""
+    artifacts.
+
+    An /ActualText span inside an artifact moves out to hold an artifact of its
+    own: poppler reads /ActualText only on a /Span, and readers that keep no
+    stack of marked content (pdfminer) would take the artifact's text after an
+    inner span for content."""
     pieces, start = [], 0
     stack = [(False, False)]  # (in an artifact, reopen the artifact at its end)
     for match in _MARKED_CONTENT.finditer(content):
@@ -68,13 +71,13 @@ def _with_artifacts(content: bytes, owned: set[int]) -> bytes:
             stack.append((artifact, False))
         elif match["actual_text"] is not None:
             if in_artifact:
-                replacement = b"EMC /Artifact" + match["actual_text"]
+                replacement = b"EMC /Span" + match["actual_text"] + b" /Artifact BMC"
             stack.append((in_artifact, in_artifact))
         elif match["tag"] is not None:
             stack.append((in_artifact or match["tag"] == b"Artifact", False))
         elif len(stack) > 1:
             if stack.pop()[1]:
-                replacement = b"EMC /Artifact BMC"
+                replacement = b"EMC EMC /Artifact BMC"
         if replacement is not None:
             pieces += [content[start:match.start()], replacement]
             start = match.end()

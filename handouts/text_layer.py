@@ -31,6 +31,7 @@ WeasyPrint's own function.
 from __future__ import annotations
 
 import contextlib
+import unicodedata
 from dataclasses import dataclass, field
 
 # Characters the build inserts to steer line breaks: they are not the text.
@@ -46,12 +47,12 @@ def exact_text_layer():
 
     original = text.draw_first_line
     stand_ins: dict[str, set[int]] = {}
-    invisible_glyphs: dict[tuple[str, str], int] = {}
+    nominal_glyphs: dict[str, dict[int, int]] = {}
 
     def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         if text_overflow == "ellipsis" or block_ellipsis != "none":
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-        if not draw_line(stream, textbox, matrix, stand_ins, invisible_glyphs):
+        if not draw_line(stream, textbox, matrix, stand_ins, nominal_glyphs):
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
         return []
 
@@ -69,15 +70,17 @@ class _Cluster:
     start: int  # byte offset of the text in the line
     glyphs: list = field(default_factory=list)  # indices into the run's glyphs
     text: str = ""
+    # One glyph for each character, in order: a letter, and the marks on it.
+    one_for_one: bool = False
 
 
 def draw_line(stream, textbox, matrix, stand_ins: dict[str, set[int]],
-              invisible_glyphs: dict[tuple[str, str], int]) -> bool:
+              nominal_glyphs: dict[str, dict[int, int]]) -> bool:
     """Draw the first line of ``textbox``'s layout to ``stream`` with an exact
     text layer; False, drawing nothing, for lines WeasyPrint must draw itself.
     ``stand_ins`` holds, per font, the glyphs whose ToUnicode text is a stand-in
-    (see ``_actual_text``), ``invisible_glyphs`` the fonts' glyphs for
-    invisible characters (see ``_invisible_glyph``)."""
+    (see ``_actual_text``), ``nominal_glyphs`` the fonts' character maps, as
+    far as they have been read (see ``_nominal_glyphs``)."""
     from weasyprint.text.ffi import ffi, pango
 
     if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
@@ -117,9 +120,14 @@ def draw_line(stream, textbox, matrix, stand_ins: dict[str, set[int]],
             if set(glyph_ids) == {pango.PANGO_GLYPH_EMPTY} and cluster.text:
                 # A joiner or non-joiner: drawn as the font's own empty glyph
                 # for it, so that the text keeps it where it stands.
-                glyph_ids = [_invisible_glyph(font, cluster.text, invisible_glyphs)]
-            actual_text = _actual_text(font, glyph_ids, cluster.text,
-                                       stand_ins.setdefault(font.hash, set()), pango)
+                glyph_ids = [_nominal_glyphs(font, nominal_glyphs).get(
+                    ord(cluster.text[0]), pango.PANGO_GLYPH_EMPTY)]
+            shifted = len(glyph_ids) > 1 and any(
+                glyphs[i].geometry.x_offset or glyphs[i].geometry.y_offset for i in cluster.glyphs)
+            actual_text = _actual_text(font, glyph_ids, cluster.text, shifted,
+                                       bool(glyph_item.item.analysis.level % 2),
+                                       stand_ins.setdefault(font.hash, set()),
+                                       lambda: _nominal_glyphs(font, nominal_glyphs), pango)
             if actual_text is not None:
                 shown.flush()
                 shown.begin_actual_text(actual_text)
@@ -154,47 +162,81 @@ def _clusters(glyph_item, utf8: bytes, hyphen_start: int | None) -> list[_Cluste
         if hyphen_start is not None and begin >= hyphen_start:
             text = SOFT_HYPHEN
         cluster.text = text.translate(_DROP_CONTROLS)
-    return drawn
+        cluster.one_for_one = len(cluster.text) == len(cluster.glyphs) == 1
+    if item.analysis.level % 2:
+        return drawn
+    # Left to right, a mark (a Devanagari vowel sign, say) joins its letter's
+    # cluster: drawn shifted back over the letter, alone it would end where the
+    # letter starts, and extractors would see a gap after it, a space.
+    # Only a letter drawn by a glyph of its own takes its marks: a cluster of
+    # glyphs in another order than its characters (a vowel sign drawn before
+    # its letter) keeps its marks apart, since MuPDF places a cluster's
+    # /ActualText by the glyphs' own texts.
+    letters: list[_Cluster] = []
+    for cluster in drawn:
+        previous = letters[-1] if letters else None
+        if (previous and previous.one_for_one and not _is_mark(previous.text[0])
+                and cluster.one_for_one and _is_mark(cluster.text)):
+            previous.glyphs += cluster.glyphs
+            previous.text += cluster.text
+        else:
+            letters.append(cluster)
+    return letters
 
 
-def _invisible_glyph(font, text: str, invisible_glyphs: dict) -> int:
-    """The font's glyph for an invisible character such as U+200C, or Pango's
-    empty glyph where it has none."""
-    from weasyprint.text.ffi import pango
-
-    key = (font.hash, text)
-    if key not in invisible_glyphs:
+def _nominal_glyphs(font, nominal_glyphs: dict[str, dict[int, int]]) -> dict[int, int]:
+    """The font's character map (code point to glyph id), read once per render
+    and only for fonts that draw a cluster of several glyphs or an invisible
+    character."""
+    if font.hash not in nominal_glyphs:
         import io
 
         from fontTools.ttLib import TTFont
 
-        glyph = pango.PANGO_GLYPH_EMPTY
-        if len(text) == 1:
-            ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
-            name = ttfont.getBestCmap().get(ord(text))
-            if name is not None:
-                glyph = ttfont.getGlyphID(name)
-        invisible_glyphs[key] = glyph
-    return invisible_glyphs[key]
+        ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+        glyph_ids = ttfont.getReverseGlyphMap()
+        nominal_glyphs[font.hash] = {code: glyph_ids[name]
+                                     for code, name in ttfont.getBestCmap().items()}
+    return nominal_glyphs[font.hash]
 
 
-def _actual_text(font, glyph_ids: list[int], text: str, stand_ins: set[int],
-                 pango) -> str | None:
-    """The /ActualText a cluster needs, or None where its glyph's ToUnicode
-    text is its text. Each drawn glyph gets a ToUnicode entry (the subsetter
-    keeps only glyphs that have one): the text of the first one-glyph cluster
-    it draws, or until then, a stand-in marked as such."""
+def _actual_text(font, glyph_ids: list[int], text: str, shifted: bool, right_to_left: bool,
+                 stand_ins: set[int], nominal_glyphs, pango) -> str | None:
+    """The /ActualText a cluster needs, or None where its glyphs' ToUnicode
+    texts, in drawing order, are its text, and none of its glyphs is
+    ``shifted`` from where the one before it ends (a mark over its letter).
+
+    Each drawn glyph gets a ToUnicode entry (the subsetter keeps only glyphs
+    that have one): the text of the first cluster it draws alone, or draws as
+    the font's own glyph for one character in a cluster whose glyphs follow
+    its characters one for one (a letter and its vowel sign); until then, a
+    stand-in marked as such.
+    """
     drawn = [gid for gid in glyph_ids if gid != pango.PANGO_GLYPH_EMPTY
              and not gid & pango.PANGO_GLYPH_UNKNOWN_FLAG]
     if not drawn:
         return None
-    if len(drawn) == 1 and text:
-        gid = drawn[0]
+    if not text:  # drawn for characters that are not the text (a word joiner)
+        for gid in drawn:
+            if gid not in font.to_unicode:
+                font.to_unicode[gid] = ""
+                stand_ins.add(gid)
+        return None
+    pieces = []
+    if len(drawn) == 1:
+        pieces = [(drawn[0], text)]
+    elif len(drawn) == len(text):
+        # Right-to-left clusters come in visual order, their characters reversed.
+        chars = text[::-1] if right_to_left else text
+        if all(gid == nominal_glyphs().get(ord(char)) for gid, char in zip(drawn, chars)):
+            pieces = list(zip(drawn, chars))
+    for gid, piece in pieces:
         if gid not in font.to_unicode or gid in stand_ins:
-            font.to_unicode[gid] = text
+            font.to_unicode[gid] = piece
             stand_ins.discard(gid)
-        if font.to_unicode[gid] == text:
-            return None
+    if pieces and not shifted and all(font.to_unicode[gid] == piece for gid, piece in pieces):
+        return None
+    if pieces:
         return text
     for position, gid in enumerate(drawn):
         if gid not in font.to_unicode:
@@ -238,6 +280,12 @@ def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id
             shown.adjust(-offset)
         shown.glyph(glyph_id)
 
+    if glyph_id not in font.widths and not width and _is_mark(font.to_unicode.get(glyph_id)):
+        # A mark Pango gives no advance (it sits on its letter) is given none in
+        # the PDF either: with the font's own advance, undone by the next
+        # shift, extractors see its letter overlap the next one and split the
+        # word there (दे ते for देते).
+        font.widths[glyph_id] = 0
     if glyph_id not in font.widths:
         pango.pango_font_get_glyph_extents(
             pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
@@ -246,6 +294,10 @@ def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id
     kerning = font.widths[glyph_id] + offset - width * 1000 * FROM_UNITS / font_size
     if kerning:
         shown.adjust(int(kerning))
+
+
+def _is_mark(text: str | None) -> bool:
+    return bool(text) and all(unicodedata.category(char).startswith("M") for char in text)
 
 
 class _TextShown:
