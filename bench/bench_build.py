@@ -5,6 +5,7 @@
     .venv/bin/python bench/bench_build.py --quick          # the naive loop on a sample only
     .venv/bin/python bench/bench_build.py --handouts 10    # also a build of 10 handouts
     .venv/bin/python bench/bench_build.py --only a,d       # only some parts
+    .venv/bin/python bench/bench_build.py --only n --handouts 10 --paper letter --edition standard
 
 It times, on this machine, for every handout x language x paper x edition:
   (a) a clean full build (build_pdfs.py, worker processes, one per core);
@@ -14,7 +15,9 @@ It times, on this machine, for every handout x language x paper x edition:
   (d) a rebuild with nothing to do (the whole command, interpreter start included);
   (e) a rebuild after one catalog changed;
   (n) with --handouts N: a clean build of N copies of the handout, in a copy of the
-      project (the repository is untouched), and its rebuild with nothing to do;
+      project (the repository is untouched), and its rebuild with nothing to do,
+      against the same build of one handout ((a), unless --paper or --edition
+      narrows both to a share of the PDFs of every language);
 then prints a table per script (ms a page, KB a PDF) and each target with PASS or
 FAIL. A build's cost per page is given both as wall time and as CPU time (every
 process of the build, workers included): CPU time is what the N = 1 and N = 10
@@ -113,11 +116,11 @@ class CleanBuild:
         return 1000 * (self.cpu if cpu else self.wall) / self.pages
 
 
-def clean_build(root: Path, out: Path) -> CleanBuild:
+def clean_build(root: Path, out: Path, options: tuple[str, ...] = ()) -> CleanBuild:
     """Build ``root``'s project into the empty folder ``out``, timing and watching it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen([*BUILD, "--root", str(root), "--out", str(out)],
+    process = subprocess.Popen([*BUILD, "--root", str(root), "build", "--out", str(out), *options],
                                stdout=subprocess.DEVNULL)
     with PeakMemory(process.pid) as memory:
         process.wait()
@@ -138,10 +141,11 @@ def timed(command: list[str], **kwargs) -> float:
     return time.perf_counter() - started
 
 
-def noop_rebuild(root: Path, out: Path, runs: int = 5) -> list[float]:
+def noop_rebuild(root: Path, out: Path, options: tuple[str, ...] = (), runs: int = 5) -> list[float]:
     """The whole command with nothing to do, ``runs`` times (the first warms the caches)."""
-    timed([*BUILD, "--root", str(root), "--out", str(out)])
-    return sorted(timed([*BUILD, "--root", str(root), "--out", str(out)]) for _ in range(runs))
+    command = [*BUILD, "--root", str(root), "build", "--out", str(out), *options]
+    timed(command)
+    return sorted(timed(command) for _ in range(runs))
 
 
 def copy_project(into: Path, handouts: int = 1) -> Path:
@@ -271,10 +275,16 @@ def main() -> int:
     parser.add_argument("--only", default=PARTS, metavar="PARTS",
                         help=f"the parts to run, such as a,d (default: all of {','.join(PARTS)}); "
                              "d, e and n need a, whose build they start from")
+    parser.add_argument("--paper", action="append", default=[],
+                        help="(n) only: build this paper (repeat for more; default: all)")
+    parser.add_argument("--edition", action="append", default=[],
+                        help="(n) only: build this edition (repeat for more; default: all)")
     args = parser.parse_args()
     parts = set(args.only.replace(",", ""))
-    if parts - set(PARTS) or ({"d", "e", "n"} & parts and "a" not in parts):
-        parser.error(f"--only takes parts among {','.join(PARTS)}, with a for d, e or n")
+    if parts - set(PARTS) or ({"d", "e"} & parts and "a" not in parts):
+        parser.error(f"--only takes parts among {','.join(PARTS)}, with a for d or e")
+    narrow = tuple([arg for paper in args.paper for arg in ("--paper", paper)]
+                   + [arg for edition in args.edition for arg in ("--edition", edition)])
     if args.handouts > 1:
         parts.add("n")
     else:
@@ -326,33 +336,40 @@ def main() -> int:
         catalog.write_text(original, encoding="utf-8")
         print(f"(e) rebuild after one catalog     {e:7.1f} s   (6 of {len(jobs)} PDFs)", flush=True)
 
-    if "n" in parts:  # the same build with N handouts
+    if "n" in parts:  # the same build with N handouts, against one handout's
+        one = a
+        if one is None or narrow:
+            one = clean_build(copy_project(work / "project-1"), work / "dist-1", narrow)
+            print(f"(n) clean build of 1 handout       {one.wall:7.1f} s   {len(one.files)} PDFs, "
+                  f"{one.pages} pages: {one.ms_per_page(False):.0f} ms a page wall, "
+                  f"{one.ms_per_page(True):.0f} ms CPU  {' '.join(narrow)}", flush=True)
         n = clean_build(copy_project(work / f"project-{args.handouts}", args.handouts),
-                        work / f"dist-{args.handouts}")
+                        work / f"dist-{args.handouts}", narrow)
         print(f"(n) clean build of {args.handouts} handouts     {n.wall:7.1f} s   {len(n.files)} PDFs, "
               f"{n.pages} pages: {n.ms_per_page(False):.0f} ms a page wall, "
-              f"{n.ms_per_page(True):.0f} ms CPU", flush=True)
-        runs = noop_rebuild(work / f"project-{args.handouts}", n.out)
+              f"{n.ms_per_page(True):.0f} ms CPU  {' '.join(narrow)}", flush=True)
+        runs = noop_rebuild(work / f"project-{args.handouts}", n.out, narrow)
         print(f"(n) its rebuild with nothing to do {statistics.median(runs):6.2f} s   "
               f"(median of {len(runs)})", flush=True)
         print(f"    cost a page, N = {args.handouts} / N = 1: "
-              f"CPU {n.ms_per_page(True) / a.ms_per_page(True):.3f}, "
-              f"wall {n.ms_per_page(False) / a.ms_per_page(False):.3f}")
-        ratio = n.ms_per_page(True) / a.ms_per_page(True)
+              f"CPU {n.ms_per_page(True) / one.ms_per_page(True):.3f}, "
+              f"wall {n.ms_per_page(False) / one.ms_per_page(False):.3f}")
+        ratio = n.ms_per_page(True) / one.ms_per_page(True)
         targets.add(f"(n) CPU ms/page, N={args.handouts} / N=1",
-                    f"{n.ms_per_page(True):.0f}/{a.ms_per_page(True):.0f} = {ratio:.3f}",
+                    f"{n.ms_per_page(True):.0f}/{one.ms_per_page(True):.0f} = {ratio:.3f}",
                     f"within {TARGET_SCALE:.0%} (<= {1 + TARGET_SCALE:.2f})",
                     ratio <= 1 + TARGET_SCALE)
 
-    if a:
-        peaks = a.peaks_kb + (n.peaks_kb if "n" in parts else [])
+    if a or "n" in parts:
+        peaks = (a.peaks_kb if a else []) + (n.peaks_kb if "n" in parts else [])
         print("\npeak memory of the build's processes (MB): "
-              + ", ".join(f"{kb / 1024:.0f}" for kb in a.peaks_kb)
+              + ", ".join(f"{kb / 1024:.0f}" for kb in (a.peaks_kb if a else []))
               + (f"; with {args.handouts} handouts: "
                  + ", ".join(f"{kb / 1024:.0f}" for kb in n.peaks_kb) if "n" in parts else ""))
         targets.add("peak memory of any build process", f"{max(peaks) / 1024:.0f} MB",
                     f"< {TARGET_WORKER_MB} MB", max(peaks) < TARGET_WORKER_MB * 1024)
-    script_table(project, by_script, a, targets)
+    if a or by_script:
+        script_table(project, by_script, a, targets)
 
     # The render comparison (bench/render_comparison.py, written separately) goes
     # here once it exists: it compares the PDFs of (a) with reference renderings
