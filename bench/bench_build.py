@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Benchmark of the build, measured against WeasyPrint's own cost, in one run.
 
-    .venv/bin/python bench/bench_build.py            # everything (about 4 minutes)
-    .venv/bin/python bench/bench_build.py --quick    # the naive loop on a sample only
+    .venv/bin/python bench/bench_build.py                  # everything (about 4 minutes)
+    .venv/bin/python bench/bench_build.py --quick          # the naive loop on a sample only
+    .venv/bin/python bench/bench_build.py --handouts 10    # also a build of 10 handouts
+    .venv/bin/python bench/bench_build.py --only a,d       # only some parts
+    .venv/bin/python bench/bench_build.py --only n --handouts 10 --paper letter --edition standard
 
 It times, on this machine, for every handout x language x paper x edition:
   (a) a clean full build (build_pdfs.py, worker processes, one per core);
@@ -11,21 +14,30 @@ It times, on this machine, for every handout x language x paper x edition:
   (c) a naive loop of one `weasyprint` command per file;
   (d) a rebuild with nothing to do (the whole command, interpreter start included);
   (e) a rebuild after one catalog changed;
-and prints the ratios, the engine's cost per page for each script (Latin = 1), and
-each worker's peak memory. Targets on 2 cores:
-(a)/(b) <= 0.65, (c)/(a) >= 3, (d) < 0.5 s, peak memory per worker < 300 MB.
+  (n) with --handouts N: a clean build of N copies of the handout, in a copy of the
+      project (the repository is untouched), and its rebuild with nothing to do,
+      against the same build of one handout ((a), unless --paper or --edition
+      narrows both to a share of the PDFs of every language);
+then prints a table per script (ms a page, KB a PDF) and each target with PASS or
+FAIL. A build's cost per page is given both as wall time and as CPU time (every
+process of the build, workers included): CPU time is what the N = 1 and N = 10
+builds are compared by, since other work on the machine stretches wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +45,21 @@ sys.path.insert(0, str(ROOT))
 
 from handouts import load_project  # noqa: E402
 from handouts.jobs import plan  # noqa: E402
-from handouts.render import render_html, stylesheets_for  # noqa: E402
 
 PYTHON = sys.executable
 WEASYPRINT = str(Path(sys.executable).with_name("weasyprint"))
+BUILD = [PYTHON, str(ROOT / "build_pdfs.py")]
+CJK = ("Hans", "Hant", "Jpan", "Kore")
+PARTS = "abcden"
+
+# The targets (issue "Small, fast PDFs ... and a build that scales out", item 6).
+TARGET_A_OVER_B = 0.55  # clean build / bare WeasyPrint, sequential
+TARGET_SCRIPT_OVER_LATIN = 1.5  # every script's cost per page against Latin's
+TARGET_SCALE = 0.10  # N handouts' cost per page within 10% of one handout's
+TARGET_NOOP_S = 0.5  # a rebuild with nothing to do, the whole command
+TARGET_WORKER_MB = 300  # peak resident memory of any process of the build
+TARGET_CJK_STANDARD_KB = 150  # each Chinese, Japanese or Korean standard-edition PDF
+TARGET_NAIVE_OVER_A = 3  # one weasyprint command a file / the build
 
 
 class PeakMemory:
@@ -75,35 +98,76 @@ class PeakMemory:
                     self.peaks[pid] = max(self.peaks.get(pid, 0), kilobytes)
 
 
+@dataclass
+class CleanBuild:
+    """A clean build: its wall and CPU seconds, its output and its processes' peaks."""
+
+    wall: float
+    cpu: float  # user + system of the build and all its processes
+    out: Path
+    files: list[dict]  # the manifest's file entries, each with its language's code
+    peaks_kb: list[int] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return sum(entry["pages"] for entry in self.files)
+
+    def ms_per_page(self, cpu: bool) -> float:
+        return 1000 * (self.cpu if cpu else self.wall) / self.pages
+
+
+def clean_build(root: Path, out: Path, options: tuple[str, ...] = ()) -> CleanBuild:
+    """Build ``root``'s project into the empty folder ``out``, timing and watching it."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    process = subprocess.Popen([*BUILD, "--root", str(root), "build", "--out", str(out), *options],
+                               stdout=subprocess.DEVNULL)
+    with PeakMemory(process.pid) as memory:
+        process.wait()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode:
+        raise SystemExit(f"the build of {root} failed ({process.returncode})")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    files = [{**entry, "language": language["code"]} for handout in manifest["handouts"]
+             for language in handout["languages"] for entry in language["files"]]
+    return CleanBuild(wall, cpu, out, files, sorted(memory.peaks.values(), reverse=True))
+
+
 def timed(command: list[str], **kwargs) -> float:
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, **kwargs)
     return time.perf_counter() - started
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="time the naive loop (c) on every 5th file and scale it up")
-    args = parser.parse_args()
+def noop_rebuild(root: Path, out: Path, options: tuple[str, ...] = (), runs: int = 5) -> list[float]:
+    """The whole command with nothing to do, ``runs`` times (the first warms the caches)."""
+    command = [*BUILD, "--root", str(root), "build", "--out", str(out), *options]
+    timed(command)
+    return sorted(timed(command) for _ in range(runs))
 
-    project = load_project(ROOT)
-    jobs = plan(project)
-    work = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
-    print(f"{len(jobs)} PDFs, {os.cpu_count()} cores; working in {work}\n")
 
-    # (a) a clean full build, watching the workers' memory.
-    out = work / "dist"
-    started = time.perf_counter()
-    process = subprocess.Popen([PYTHON, str(ROOT / "build_pdfs.py"), "--out", str(out)],
-                               stdout=subprocess.DEVNULL)
-    with PeakMemory(process.pid) as memory:
-        process.wait()
-    a = time.perf_counter() - started
-    workers = sorted(memory.peaks.values(), reverse=True)
+def copy_project(into: Path, handouts: int = 1) -> Path:
+    """A copy of the project's sources in ``into``, with its handout copied up to
+    ``handouts`` times (``<slug>-2``, ``<slug>-3``, …): the same text and catalogs,
+    so every copy has the same pages."""
+    for name in ("templates", "locales"):
+        shutil.copytree(ROOT / name, into / name)
+    shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
+    originals = sorted(p.parent for p in (into / "templates").glob("*/handout.toml"))
+    for number in range(2, handouts + 1):
+        for original in originals:
+            shutil.copytree(original, original.with_name(f"{original.name}-{number}"))
+    return into
 
-    # (b) the same documents through bare WeasyPrint, sequentially, in this process.
+
+def bare_weasyprint(jobs) -> tuple[float, dict[str, list[float]], list]:
+    """(b): seconds for ``jobs`` rendered one after another by bare WeasyPrint, and
+    {script: [seconds, pages]}."""
     import weasyprint
+
+    from handouts.render import render_html, stylesheets_for
 
     documents = []
     for job in jobs:
@@ -111,7 +175,7 @@ def main() -> int:
         css = [text for text, _ in stylesheets_for(job.handout, job.language, job.edition, job.paper)]
         documents.append((job, html, css))
     weasyprint.HTML(string="<p>warm</p>").write_pdf()
-    by_script: dict[str, list[float]] = {}  # script: [seconds, pages]
+    by_script: dict[str, list[float]] = {}
     started = time.perf_counter()
     for job, html, css in documents:
         base = (job.handout.templates_dir / job.handout.slug).as_uri() + "/"
@@ -122,12 +186,14 @@ def main() -> int:
         cost = by_script.setdefault(job.language.script, [0.0, 0])
         cost[0] += time.perf_counter() - one
         cost[1] += len(document.pages)
-    b = time.perf_counter() - started
+    return time.perf_counter() - started, by_script, documents
 
-    # (c) one weasyprint command per file.
+
+def naive_loop(documents, work: Path, quick: bool) -> float:
+    """(c): one weasyprint command a file (every 5th file with ``quick``, scaled)."""
     naive = work / "naive"
     naive.mkdir()
-    sample = documents[::5] if args.quick else documents
+    sample = documents[::5] if quick else documents
     for index, (job, html, css) in enumerate(sample):
         (naive / f"{index}.html").write_text(html, encoding="utf-8")
         for number, text in enumerate(css):
@@ -137,39 +203,186 @@ def main() -> int:
         sheets = [arg for number in range(len(css)) for arg in ("-s", str(naive / f"{index}-{number}.css"))]
         subprocess.run([WEASYPRINT, "--pdf-variant", "pdf/ua-1", *sheets, "-q",
                         str(naive / f"{index}.html"), str(naive / f"{index}.pdf")], check=True)
-    c = (time.perf_counter() - started) * len(documents) / len(sample)
+    return (time.perf_counter() - started) * len(documents) / len(sample)
 
-    # (d) nothing to do: the whole command, from the shell's point of view.
-    d = min(timed([PYTHON, str(ROOT / "build_pdfs.py"), "--out", str(out)]) for _ in range(3))
 
-    # (e) one catalog changed, in a copy of the project.
-    copy = work / "project"
-    for name in ("templates", "locales"):
-        shutil.copytree(ROOT / name, copy / name)
-    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
-    shutil.copytree(out, copy / "dist")
-    subprocess.run([PYTHON, str(ROOT / "build_pdfs.py"), "--root", str(copy), "--out",
-                    str(copy / "dist")], check=True, stdout=subprocess.DEVNULL)
-    catalog = copy / "locales/fr/LC_MESSAGES/handouts.po"
-    catalog.write_text(catalog.read_text(encoding="utf-8").replace(
-        'msgstr "Références"', 'msgstr "Sources"'), encoding="utf-8")
-    e = timed([PYTHON, str(ROOT / "build_pdfs.py"), "--root", str(copy), "--out",
-               str(copy / "dist")])
+def largest(peaks_kb: list[int], shown: int = 4) -> str:
+    """The largest peaks in MB, then how many processes (thumbnailers) were smaller."""
+    text = ", ".join(f"{kb / 1024:.0f}" for kb in peaks_kb[:shown])
+    return text + (f" and {len(peaks_kb) - shown} smaller" if len(peaks_kb) > shown else "")
 
-    print(f"(a) clean full build              {a:7.1f} s")
-    print(f"(b) bare WeasyPrint, sequential   {b:7.1f} s")
-    print(f"(c) one weasyprint command a file {c:7.1f} s" + ("  (scaled from every 5th file)" if args.quick else ""))
-    print(f"(d) rebuild with nothing to do    {d:7.2f} s   target < 0.5 s")
-    print(f"(e) rebuild after one catalog     {e:7.1f} s   (6 of {len(jobs)} PDFs)")
-    print(f"(a)/(b) = {a / b:.2f}   target <= 0.65")
-    print(f"(c)/(a) = {c / a:.1f}    target >= 3")
-    latin = by_script["Latn"][0] / by_script["Latn"][1]
-    print("\nbare WeasyPrint's cost per page, by script (b):")
-    for script, (seconds, pages) in sorted(by_script.items(), key=lambda item: item[1][0] / item[1][1]):
-        print(f"  {script}  {pages:4d} pages  {1000 * seconds / pages:6.0f} ms a page  "
-              f"{seconds / pages / latin:4.1f} x Latin")
-    print("peak memory of the build's processes (MB): "
-          + ", ".join(f"{kb / 1024:.0f}" for kb in workers) + "   target < 300 per worker")
+
+class Targets:
+    """Each target, its measure and PASS or FAIL, printed together at the end."""
+
+    def __init__(self):
+        self.rows: list[tuple[str, str, str, bool]] = []
+
+    def add(self, what: str, measured: str, target: str, passed: bool) -> None:
+        self.rows.append((what, measured, target, passed))
+
+    def print(self) -> None:
+        width = max(len(row[0]) for row in self.rows)
+        print("\ntargets:")
+        for what, measured, target, passed in self.rows:
+            print(f"  {'PASS' if passed else 'FAIL'}  {what:<{width}}  {measured:>14}   {target}")
+        failed = sum(1 for row in self.rows if not row[3])
+        print(f"  {len(self.rows) - failed} of {len(self.rows)} targets met")
+
+
+def script_table(project, by_script: dict[str, list[float]] | None, build: CleanBuild | None,
+                 targets: Targets) -> None:
+    """Per script: the engine's ms a page (b) against Latin, and the KB of (a)'s PDFs."""
+    script_of = {code: language.script for code, language in project.languages.items()}
+    sizes: dict[str, dict[str, list[int]]] = {}  # script: {"standard": [...], "all": [...]}
+    for entry in build.files if build else ():
+        kinds = sizes.setdefault(script_of[entry["language"]], {"standard": [], "all": []})
+        kinds["all"].append(entry["bytes"])
+        if entry["edition"] == "standard":
+            kinds["standard"].append(entry["bytes"])
+    scripts = sorted(set(by_script or ()) | set(sizes), key=lambda s: (
+        by_script[s][0] / by_script[s][1] if by_script and s in by_script else 0, s))
+    latin = by_script["Latn"][0] / by_script["Latn"][1] if by_script else None
+    languages = {s: sum(1 for v in script_of.values() if v == s) for s in scripts}
+    print("\nper script: (b) bare WeasyPrint's cost a page; (a) the build's PDFs")
+    print(f"  {'script':6} {'langs':>5} {'pages':>6} {'ms/page':>8} {'x Latin':>8}   "
+          f"{'KB/PDF std':>10} {'max std':>8} {'KB/PDF all':>10}")
+    for script in scripts:
+        row = f"  {script:6} {languages[script]:5d} "
+        if by_script and script in by_script:
+            seconds, pages = by_script[script]
+            row += f"{pages:6d} {1000 * seconds / pages:8.0f} {seconds / pages / latin:8.2f}   "
+        else:
+            row += f"{'':6} {'':8} {'':8}   "
+        if script in sizes:
+            standard, every = sizes[script]["standard"], sizes[script]["all"]
+            row += (f"{statistics.mean(standard) / 1000:10.0f} {max(standard) / 1000:8.0f} "
+                    f"{statistics.mean(every) / 1000:10.0f}")
+        print(row)
+    if by_script:
+        worst = max(scripts, key=lambda s: by_script[s][0] / by_script[s][1] if s in by_script else 0)
+        ratio = by_script[worst][0] / by_script[worst][1] / latin
+        targets.add("(b) every script's ms/page vs Latin", f"{ratio:.2f} x ({worst})",
+                    f"<= {TARGET_SCRIPT_OVER_LATIN} x", ratio <= TARGET_SCRIPT_OVER_LATIN)
+    cjk = [(size, s) for s in CJK if s in sizes for size in sizes[s]["standard"]]
+    if cjk:
+        size, script = max(cjk)
+        targets.add("(a) largest CJK standard PDF", f"{size / 1000:.0f} KB ({script})",
+                    f"<= {TARGET_CJK_STANDARD_KB} KB", size <= TARGET_CJK_STANDARD_KB * 1000)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="time the naive loop (c) on every 5th file and scale it up")
+    parser.add_argument("--handouts", type=int, default=1, metavar="N",
+                        help="also build N copies of the handout (n) and compare its cost per "
+                             "page with one handout's (default: 1, no such build)")
+    parser.add_argument("--only", default=PARTS, metavar="PARTS",
+                        help=f"the parts to run, such as a,d (default: all of {','.join(PARTS)}); "
+                             "d, e and n need a, whose build they start from")
+    parser.add_argument("--paper", action="append", default=[],
+                        help="(n) only: build this paper (repeat for more; default: all)")
+    parser.add_argument("--edition", action="append", default=[],
+                        help="(n) only: build this edition (repeat for more; default: all)")
+    args = parser.parse_args()
+    parts = set(args.only.replace(",", ""))
+    if parts - set(PARTS) or ({"d", "e"} & parts and "a" not in parts):
+        parser.error(f"--only takes parts among {','.join(PARTS)}, with a for d or e")
+    narrow = tuple([arg for paper in args.paper for arg in ("--paper", paper)]
+                   + [arg for edition in args.edition for arg in ("--edition", edition)])
+    if args.handouts > 1:
+        parts.add("n")
+    else:
+        parts.discard("n")
+
+    project = load_project(ROOT)
+    jobs = plan(project)
+    work = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
+    targets = Targets()
+    print(f"{len(jobs)} PDFs a handout, {len(project.languages)} languages, "
+          f"{os.cpu_count()} cores; working in {work}\n")
+
+    a = by_script = None
+    if "a" in parts:  # a clean full build, in a copy of the project like (n)
+        a = clean_build(copy_project(work / "project"), work / "dist")
+        print(f"(a) clean full build              {a.wall:7.1f} s   {len(a.files)} PDFs, "
+              f"{a.pages} pages: {a.ms_per_page(False):.0f} ms a page wall, "
+              f"{a.ms_per_page(True):.0f} ms CPU", flush=True)
+
+    if "b" in parts or "c" in parts:
+        b, by_script, documents = bare_weasyprint(jobs)
+        print(f"(b) bare WeasyPrint, sequential   {b:7.1f} s", flush=True)
+        if a:
+            targets.add("(a)/(b) clean build vs bare WeasyPrint", f"{a.wall / b:.2f}",
+                        f"<= {TARGET_A_OVER_B}", a.wall / b <= TARGET_A_OVER_B)
+        if "c" in parts:
+            c = naive_loop(documents, work, args.quick)
+            print(f"(c) one weasyprint command a file {c:7.1f} s"
+                  + ("  (scaled from every 5th file)" if args.quick else ""), flush=True)
+            if a:
+                targets.add("(c)/(a) naive loop vs clean build", f"{c / a.wall:.1f}",
+                            f">= {TARGET_NAIVE_OVER_A}", c / a.wall >= TARGET_NAIVE_OVER_A)
+
+    if "d" in parts:  # nothing to do: the whole command, from the shell's point of view
+        runs = noop_rebuild(work / "project", a.out)
+        d = statistics.median(runs)
+        print(f"(d) rebuild with nothing to do    {d:7.2f} s   (median of {len(runs)}; "
+              f"fastest {runs[0]:.2f} s)", flush=True)
+        targets.add("(d) no-op rebuild, whole command", f"{d:.2f} s", f"< {TARGET_NOOP_S} s",
+                    d < TARGET_NOOP_S)
+
+    if "e" in parts:  # one catalog changed
+        copy = work / "project"
+        catalog = copy / "locales/fr/LC_MESSAGES/handouts.po"
+        original = catalog.read_text(encoding="utf-8")
+        catalog.write_text(original.replace('msgstr "Références"', 'msgstr "Sources"'),
+                           encoding="utf-8")
+        e = timed([*BUILD, "--root", str(copy), "--out", str(a.out)])
+        catalog.write_text(original, encoding="utf-8")
+        print(f"(e) rebuild after one catalog     {e:7.1f} s   (6 of {len(jobs)} PDFs)", flush=True)
+
+    if "n" in parts:  # the same build with N handouts, against one handout's
+        one = a
+        if one is None or narrow:
+            one = clean_build(copy_project(work / "project-1"), work / "dist-1", narrow)
+            print(f"(n) clean build of 1 handout       {one.wall:7.1f} s   {len(one.files)} PDFs, "
+                  f"{one.pages} pages: {one.ms_per_page(False):.0f} ms a page wall, "
+                  f"{one.ms_per_page(True):.0f} ms CPU  {' '.join(narrow)}", flush=True)
+        n = clean_build(copy_project(work / f"project-{args.handouts}", args.handouts),
+                        work / f"dist-{args.handouts}", narrow)
+        print(f"(n) clean build of {args.handouts} handouts     {n.wall:7.1f} s   {len(n.files)} PDFs, "
+              f"{n.pages} pages: {n.ms_per_page(False):.0f} ms a page wall, "
+              f"{n.ms_per_page(True):.0f} ms CPU  {' '.join(narrow)}", flush=True)
+        runs = noop_rebuild(work / f"project-{args.handouts}", n.out, narrow)
+        print(f"(n) its rebuild with nothing to do {statistics.median(runs):6.2f} s   "
+              f"(median of {len(runs)})", flush=True)
+        print(f"    cost a page, N = {args.handouts} / N = 1: "
+              f"CPU {n.ms_per_page(True) / one.ms_per_page(True):.3f}, "
+              f"wall {n.ms_per_page(False) / one.ms_per_page(False):.3f}")
+        ratio = n.ms_per_page(True) / one.ms_per_page(True)
+        targets.add(f"(n) CPU ms/page, N={args.handouts} / N=1",
+                    f"{n.ms_per_page(True):.0f}/{one.ms_per_page(True):.0f} = {ratio:.3f}",
+                    f"within {TARGET_SCALE:.0%} (<= {1 + TARGET_SCALE:.2f})",
+                    ratio <= 1 + TARGET_SCALE)
+
+    if a or "n" in parts:
+        peaks = (a.peaks_kb if a else []) + (n.peaks_kb if "n" in parts else [])
+        print("\npeak memory of the build's processes (MB): "
+              + (largest(a.peaks_kb) if a else "")
+              + (f"; with {args.handouts} handouts: " + largest(n.peaks_kb) if "n" in parts else ""))
+        targets.add("peak memory of any build process", f"{max(peaks) / 1024:.0f} MB",
+                    f"< {TARGET_WORKER_MB} MB", max(peaks) < TARGET_WORKER_MB * 1024)
+    if a or by_script:
+        script_table(project, by_script, a, targets)
+
+    # The render comparison (bench/render_comparison.py, written separately) goes
+    # here once it exists: it compares the PDFs of (a) with reference renderings
+    # and adds its own rows to the targets. Uncomment when the module lands:
+    # from render_comparison import compare_renders
+    # compare_renders(a.out, work, targets.add)
+
+    targets.print()
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -16,9 +16,21 @@ __version__ = "0.1.0"
 
 from .errors import HandoutsError
 from .project import Project, load_project
-from .render import RenderedPDF, render_html, render_pdf
 from .build import BuildReport, build
 from .jobs import Job, plan
+
+# Rendering loads Jinja2 and, when it renders, WeasyPrint: imported on first use,
+# so that a command with nothing to render starts fast.
+_FROM_RENDER = ("RenderedPDF", "render_html", "render_pdf")
+
+
+def __getattr__(name: str):
+    if name in _FROM_RENDER:
+        from . import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BuildReport",

@@ -19,16 +19,16 @@ from pathlib import Path
 from typing import Callable
 
 from .catalogs import read_catalog, read_template
+from .checks import Finding
 from .errors import HandoutsError
 from .gate import Policy, Verdict, assess
-from .incremental import (CheckCache, job_key, read_state, still_there, tree_fingerprint,
-                          write_state)
+from .incremental import (CheckCache, gate_key, job_key, read_state, site_key, still_there,
+                          tree_fingerprint, write_state)
 from .jobs import Job
 from .manifest import FileRecord, read_manifest
 from .output import output_lock, sweep_temporary_files, write_atomic
 from .publish import publish, staging_folder
 from .project import Project
-from .render import render_pdf
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 from .workers import run_all
 
@@ -63,6 +63,8 @@ class BuildReport:
 
 def run_job(job: Job, out_dir: Path) -> FileRecord:
     """Render one job and write its PDF atomically into ``out_dir``."""
+    from .render import render_pdf  # loaded by the workers, not by a build with nothing to do
+
     catalog = job.catalog
     if catalog is None and job.language.catalog is not None:
         catalog = read_catalog(job.language.catalog, job.language.locale)
@@ -119,14 +121,16 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
     report = BuildReport()
     state = read_state(out_dir)
     checks = CheckCache(state["checks"])
-    runnable = _judge(project, jobs, policy, allow_incomplete, previous, report, progress, checks)
+    gate = GateVerdicts(project, policy, checks, CheckCache(state["gate"]))
+    runnable = _judge(project, jobs, policy, allow_incomplete, previous, report, progress, gate)
     drafts = {r.language for r in previous if r.review == "draft"}
     if policy.publish == "reviewed":  # the drafts an earlier build listed go
         previous = [r for r in previous if r.review != "draft"]
 
     jobs_state = state["jobs"]
     templates = tree_fingerprint(project.templates_dir)
-    keys = {job.path.as_posix(): job_key(job, templates) for job in runnable}
+    memo: dict = {}
+    keys = {job.path.as_posix(): job_key(job, templates, memo) for job in runnable}
     to_render = []
     for job in runnable:
         known = jobs_state.get(job.path.as_posix())
@@ -136,6 +140,7 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
             _tell(progress, job, "unchanged")
         else:
             to_render.append(job)
+    to_render = _with_catalogs(to_render, gate, report, progress)
 
     for job, outcome in run_all(run_job, to_render, staging_folder(out_dir), workers):
         if isinstance(outcome, FileRecord):
@@ -147,22 +152,74 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
             _tell(progress, job, "failed")
     if policy.publish == "reviewed":
         report.withdrawn = sorted(drafts - {r.language for r in report.built + report.unchanged})
+    # The page and the manifest are made again only if something they show changed.
+    kept = previous + report.unchanged
     try:
-        publish(project, out_dir, report.built, previous + report.unchanged)
-        write_state(out_dir, jobs_state, checks.used)
+        site = state["site"]
+        if (report.built or not site or staging_folder(out_dir).exists()
+                or site_key(project, out_dir, kept, templates) != site):
+            publish(project, out_dir, report.built, kept)
+            site = _site_after(project, out_dir, policy, runnable, jobs_state, templates)
+        write_state(out_dir, jobs_state, checks.used, gate.cache.used, site)
     except HandoutsError as error:  # the manifest on disk is still true, if incomplete
         report.errors.append(str(error))
     report.seconds = time.monotonic() - started
     return report
 
 
+def _site_after(project, out_dir, policy, runnable, jobs_state, templates) -> str | None:
+    """The site key the next build will find if nothing changes: its ``kept``
+    records are the manifest's, then those of its unchanged jobs."""
+    listed = read_manifest(out_dir)
+    if policy.publish == "reviewed":
+        listed = [r for r in listed if r.review != "draft"]
+    unchanged = [FileRecord(**jobs_state[job.path.as_posix()]["record"]) for job in runnable
+                 if job.path.as_posix() in jobs_state]
+    return site_key(project, out_dir, listed + unchanged, templates)
+
+
+class GateVerdicts:
+    """The gate's verdict on each language: read from the state while nothing it
+    depends on has changed (without its catalog, which is read only if one of
+    its jobs renders), else assessed in full and remembered."""
+
+    def __init__(self, project, policy: Policy, checks: CheckCache, cache: CheckCache):
+        self.project, self.policy, self.checks, self.cache = project, policy, checks, cache
+        self._template = None
+        self._full: dict[str, Verdict] = {}
+
+    def template(self):
+        if self._template is None:
+            self._template = (read_template(self.project.template_catalog),)
+        return self._template[0]
+
+    def verdict(self, language) -> Verdict:
+        key = gate_key(language, self.policy, self.project.template_catalog,
+                       self.project.locales_dir)
+        known = self.cache.get(key)
+        if known is not None:
+            return Verdict(language, known["publishable"], known["reason"],
+                           findings=[Finding(**f) for f in known["findings"]])
+        verdict = self.full(language)
+        if not verdict.failed:  # a catalog that cannot be read is read again next time
+            self.cache.put(key, {"publishable": verdict.publishable, "reason": verdict.reason,
+                                 "findings": [asdict(f) for f in verdict.findings]})
+        return verdict
+
+    def full(self, language) -> Verdict:
+        """The verdict with the catalog and review state, to render from."""
+        if language.code not in self._full:
+            self._full[language.code] = assess(language, self.policy, self.template(),
+                                               self.project.locales_dir, self.checks)
+        return self._full[language.code]
+
+
 def _judge(project, jobs, policy, allow_incomplete, previous, report, progress,
-           checks: CheckCache) -> list[Job]:
+           gate: GateVerdicts) -> list[Job]:
     """The jobs that may run, each with its language's catalog and review as the
-    gate read them; the rest go into ``report`` as failed, held or skipped."""
-    template = read_template(project.template_catalog)
-    verdicts = {code: assess(project.languages[code], policy, template, project.locales_dir,
-                             checks)
+    gate read them (or none yet, if read from the state: see _with_catalogs);
+    the rest go into ``report`` as failed, held or skipped."""
+    verdicts = {code: gate.verdict(project.languages[code])
                 for code in dict.fromkeys(job.language.code for job in jobs)}
     published = {record.language for record in previous}
     runnable = []
@@ -182,6 +239,23 @@ def _judge(project, jobs, policy, allow_incomplete, previous, report, progress,
         elif verdict not in report.skipped:
             report.skipped.append(verdict)
     return runnable
+
+
+def _with_catalogs(jobs, gate: GateVerdicts, report, progress) -> list[Job]:
+    """``jobs`` to render, each with its language's catalog and review state, read
+    now for the languages whose verdict came from the state."""
+    ready = []
+    for job in jobs:
+        if job.catalog is not None or job.language.catalog is None:
+            ready.append(job)
+            continue
+        verdict = gate.full(job.language)
+        if verdict.failed:
+            report.failed.append(JobFailure(job, verdict.reason))
+            _tell(progress, job, "failed")
+        else:
+            ready.append(replace(job, catalog=verdict.catalog, review=verdict.review))
+    return ready
 
 
 def _tell(progress, job, what):

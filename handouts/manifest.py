@@ -19,7 +19,6 @@ from .errors import HandoutsError
 from .languages import Language
 from .output import sha256_of
 from .project import Project
-from .render import handout_title
 
 MANIFEST = "manifest.json"
 SCHEMA = 1
@@ -118,6 +117,8 @@ def current_records(project: Project, out_dir: Path, records: list[FileRecord]) 
 
 def manifest_data(project: Project, records: list[FileRecord]) -> dict:
     """The manifest as plain data, in the shape the web site reads (schema 1)."""
+    from .render import handout_title  # Jinja2: loaded only when a manifest is written
+
     handouts = []
     for handout in project.handouts.values():
         languages = []

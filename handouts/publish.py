@@ -25,7 +25,6 @@ from pathlib import Path
 
 from .manifest import MANIFEST, FileRecord, current_records, manifest_data, read_manifest
 from .output import STAGING_NAME, output_error, write_if_changed
-from .page import INDEX, make_thumbnails, render_index
 from .project import Project
 
 
@@ -67,6 +66,8 @@ def write_site(project: Project, out_dir: Path, records: list[FileRecord],
     The page must never link a file the manifest does not list: when the new
     manifest lists ``fewer`` files, the page is written first, otherwise last.
     """
+    from .page import INDEX, make_thumbnails, render_index  # Jinja2, only when written
+
     manifest = manifest_data(project, current_records(project, out_dir, records))
     make_thumbnails(out_dir, manifest)
     writes = [(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")),

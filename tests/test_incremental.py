@@ -144,3 +144,38 @@ def test_a_rebuild_does_not_check_catalogs_again_until_one_changes(project_copy,
     catalog.write_text(catalog.read_text(encoding="utf-8").replace(
         'msgstr "Références"', 'msgstr "Sources"'), encoding="utf-8")
     assert build(load_project(project_copy), tmp_path, jobs).ok and checked == ["fr"]
+
+
+def test_a_rebuild_with_nothing_to_do_reads_no_catalog_and_writes_no_page(project_copy, tmp_path,
+                                                                           monkeypatch):
+    from babel.messages.pofile import PoFileParser
+
+    project = load_project(project_copy)
+    jobs = plan(project, ["en", "es"], ["letter"], ["standard"])
+    assert build(project, tmp_path, jobs).ok
+    page, manifest = (tmp_path / "index.html").stat(), (tmp_path / "manifest.json").stat()
+    parsed = []
+    real_parse = PoFileParser.parse
+    monkeypatch.setattr(PoFileParser, "parse",
+                        lambda self, file: parsed.append(self.catalog.locale) or real_parse(self, file))
+    report = build(load_project(project_copy), tmp_path, jobs)
+    assert report.ok and len(report.unchanged) == 2 and parsed == []
+    assert (tmp_path / "index.html").stat().st_mtime_ns == page.st_mtime_ns
+    assert (tmp_path / "manifest.json").stat().st_mtime_ns == manifest.st_mtime_ns
+
+    (tmp_path / "index.html").write_text("changed behind the build's back")
+    assert build(load_project(project_copy), tmp_path, jobs).ok
+    assert "changed behind" not in (tmp_path / "index.html").read_text()
+
+
+def test_the_gate_judges_again_when_a_catalog_becomes_a_link(project_copy, tmp_path):
+    project = load_project(project_copy)
+    jobs = plan(project, ["en", "es"], ["letter"], ["standard"])
+    assert build(project, tmp_path, jobs).ok
+    catalog = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    moved = project_copy / "elsewhere.po"
+    catalog.rename(moved)
+    catalog.symlink_to(moved)  # the same text, through a link: refused, not reused
+    report = build(load_project(project_copy), tmp_path, jobs)
+    assert not report.ok and not report.unchanged[1:]
+    assert [failure.job.language.code for failure in report.failed] == ["es"]
