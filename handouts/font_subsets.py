@@ -5,8 +5,9 @@ Why this pass exists: WeasyPrint subsets every font with *retained glyph ids*
 the font's own. An embedded subset of a Noto CJK face therefore keeps all of its
 ~63,000 glyph slots, an empty charstring in each, and full-length hmtx and vmtx
 tables: 700-800 KB a face for a few hundred glyphs, most of a Chinese, Japanese
-or Korean PDF. Here fontTools subsets each embedded program again, to just the
-glyphs the PDF uses, in a compact glyph order, without touching any content
+or Korean PDF. Here HarfBuzz's subsetter (through uharfbuzz, HarfBuzz's own
+Python binding, a millisecond a face) cuts each embedded program again, to just
+the glyphs the PDF uses, in a compact glyph order, without touching any content
 stream: the character codes (CIDs) stay WeasyPrint's glyph numbers, and the font
 says where each glyph now sits:
 
@@ -111,25 +112,18 @@ def _programs_by_stream(pdf) -> dict[tuple, tuple]:
 
 def _compact(pdf, stream, cid_fonts) -> bytes:
     """Re-subset one program in place, if that makes it smaller; its bytes as embedded."""
-    from fontTools.ttLib import TTFont, TTLibError
-
     program = stream.read_bytes()
     used = {0}  # .notdef, which a renderer falls back to
     for cid_font, _type0_fonts in cid_fonts:
         used |= drawn_glyphs(cid_font.get("/W", []))
-    try:
-        font = TTFont(io.BytesIO(program), recalcBBoxes=False, recalcTimestamp=False)
-        if "CFF " in font and stream.get("/Subtype") == "/OpenType":
-            compact = _compact_cff(font, used)
-            cid_to_gid = None
-        elif "glyf" in font and "/Length1" in stream:
-            compact, cid_to_gid = _compact_truetype(font, used)
-        else:
-            return program
-    except (TTLibError, KeyError, AssertionError, ValueError):
-        return program  # a program fontTools cannot read is embedded as WeasyPrint wrote it
-    if compact is None:
+    if stream.get("/Subtype") == "/OpenType":
+        compact, cid_to_gid = _compact_cff(program, used), None
+    elif "/Length1" in stream:
+        compact, cid_to_gid = _compact_truetype(program, used)
+    else:
         return program
+    if compact is None:
+        return program  # a program HarfBuzz cannot cut is embedded as WeasyPrint wrote it
     packed = zlib.compress(compact, 9)
     packed_map = zlib.compress(cid_to_gid, 9) if cid_to_gid is not None else b""
     if len(packed) + len(packed_map) >= len(stream.read_raw_bytes()):
@@ -161,85 +155,66 @@ def _flate_stream(pdf, packed: bytes, **keys) -> pikepdf.Stream:
     return stream
 
 
-def _subsetter(used_names, **options):
-    from fontTools import subset
+def _subset_plan(program: bytes, used: set[int], keep_tables: tuple[str, ...] | None = None):
+    """HarfBuzz's plan to cut ``program`` to the ``used`` glyphs (and the glyphs
+    composite glyphs are built of), renumbered in their order; None if it cannot."""
+    import uharfbuzz as hb
 
-    settings = subset.Options(
-        retain_gids=False, notdef_outline=True, ignore_missing_glyphs=True,
-        # WeasyPrint has dropped the hints and subroutines already: not doing it
-        # again spares running every charstring.
-        hinting=True, desubroutinize=False,
-        # Glyph substitution and positioning were done when the text was shaped.
-        layout_features=[], name_IDs=[], glyph_names=False, **options)
-    subsetter = subset.Subsetter(settings)
-    subsetter.populate(glyphs=used_names)
-    return subsetter
-
-
-def _compact_cff(font, used: set[int]) -> bytes | None:
-    """A bare CID-keyed CFF program of the ``used`` glyphs, or None if the font is
-    not CID-keyed with each glyph's CID equal to its number (which the content
-    streams use as CIDs).
-
-    The glyphs are taken out of the CFF table directly rather than through
-    fontTools' Subsetter, which would read all 63,000 advance widths and run
-    each charstring looking for accented components that CJK faces lack: a
-    quarter of a second a face, against a twentieth. The charstrings are
-    copied as they are (WeasyPrint has already desubroutinised them).
-    """
-    cff = font["CFF "].cff
-    top = cff.topDictIndex[0]
-    if not hasattr(top, "ROS") or not hasattr(top, "FDSelect"):
+    face = hb.Face(program)
+    subset_input = hb.SubsetInput()
+    subset_input.glyph_set.update(used)
+    # Glyph substitution and positioning were done when the text was shaped.
+    subset_input.flags = hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NO_LAYOUT_CLOSURE
+    if keep_tables is not None:
+        subset_input.drop_table_tag_set.update(
+            int.from_bytes(tag.encode("ascii"), "big") for tag in face.table_tags
+            if tag not in keep_tables)
+    try:
+        return hb.SubsetPlan(face, subset_input)
+    except Exception:  # uharfbuzz raises a bare Exception when HarfBuzz fails
         return None
-    charset = top.charset
-    gids = [gid for gid in sorted(used) if gid < len(charset)]
-    for gid in gids:
-        match = _CID_NAME.fullmatch(charset[gid])
-        if gid and (match is None or int(match[1]) != gid):
+
+
+def _compact_cff(program: bytes, used: set[int]) -> bytes | None:
+    """A bare CID-keyed CFF program of the ``used`` glyphs, or None unless each
+    glyph keeps its number as its CID (which the content streams use).
+
+    HarfBuzz renumbers the glyphs and writes their CIDs in the charset, so a
+    glyph's CID stays the number WeasyPrint drew it with when the font's CIDs
+    are its glyph numbers, as in Noto CJK; that is checked, not assumed.
+    """
+    from fontTools.cffLib import CFFFontSet
+
+    plan = _subset_plan(program, used)
+    if plan is None:
+        return None
+    cff = plan.execute().reference_table("CFF ").data
+    if not cff:
+        return None
+    font_set = CFFFontSet()
+    font_set.decompile(io.BytesIO(cff), None)
+    top = font_set.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return None
+    for new_gid, old_gid in sorted(plan.new_to_old_glyph_mapping.items()):
+        match = _CID_NAME.fullmatch(top.charset[new_gid])
+        if old_gid and (match is None or int(match[1]) != old_gid):
             return None
-    # The charstrings, in the compact order; each keeps its name, "cid" and its CID,
-    # which the compiled charset records.
-    charstrings = top.CharStrings
-    index = charstrings.charStringsIndex
-    index.items = [index[gid] for gid in gids]
-    del index.file, index.offsets
-    charstrings.charStrings = {charset[gid]: new for new, gid in enumerate(gids)}
-    # Each glyph's font dictionary (Noto CJK has one per kind of glyph), only those used.
-    selector = top.FDSelect
-    chosen = [selector.gidArray[gid] for gid in gids]
-    kept = sorted(set(chosen))
-    selector.format = None  # the compiler picks the smallest format
-    selector.gidArray = [kept.index(fd) for fd in chosen]
-    dictionaries = top.FDArray
-    dictionaries.items = [dictionaries[fd] for fd in kept]
-    del dictionaries.file, dictionaries.offsets
-    top.charset = [charset[gid] for gid in gids]
-    top.numGlyphs = len(gids)
-    out = io.BytesIO()
-    cff.compile(out, font, isCFF2=False)
-    return out.getvalue()
+    return cff
 
 
-def _compact_truetype(font, used: set[int]) -> tuple[bytes, bytes]:
+def _compact_truetype(program: bytes, used: set[int]) -> tuple[bytes | None, bytes]:
     """A compact TrueType program of the ``used`` glyphs (and the glyphs their
     composites are built of), and the /CIDToGIDMap from old glyph numbers to new."""
-    order = font.getGlyphOrder()
-    old_gid = {name: gid for gid, name in enumerate(order)}
-    names = [order[gid] for gid in sorted(used) if gid < len(order)]
-    # Tables the PDF does not need go first, so that the subsetter does not read them.
-    for tag in list(font.keys()):
-        if tag != "GlyphOrder" and tag not in _TRUETYPE_TABLES:
-            del font[tag]
-    _subsetter(names).subset(font)
-    new_order = font.getGlyphOrder()
+    plan = _subset_plan(program, used, _TRUETYPE_TABLES)
+    if plan is None:
+        return None, b""
+    compact = plan.execute().blob.data
     cid_to_gid = bytearray(2 * (max(used) + 1))
-    for new_gid, name in enumerate(new_order):
-        cid = old_gid[name]
-        if cid < len(cid_to_gid) // 2:
-            cid_to_gid[2 * cid:2 * cid + 2] = new_gid.to_bytes(2, "big")
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue(), bytes(cid_to_gid)
+    for old_gid, new_gid in plan.old_to_new_glyph_mapping.items():
+        if old_gid < len(cid_to_gid) // 2:
+            cid_to_gid[2 * old_gid:2 * old_gid + 2] = new_gid.to_bytes(2, "big")
+    return compact, bytes(cid_to_gid)
 
 
 def _rename(cid_font, type0_fonts, tag: str) -> None:

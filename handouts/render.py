@@ -16,7 +16,6 @@ import hashlib
 import io
 import re
 import traceback
-import unicodedata
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -34,7 +33,7 @@ from .languages import Language
 from .project import Handout
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 from .fonts import require_fonts
-from .word_breaks import mark_word_breaks
+from .word_breaks import keep_words_whole, mark_word_breaks
 from .writing_systems import DICTIONARY_BREAKS, stylesheet_for
 from .markup import PAGE, PAGES
 from .translations import load_translations, localized_gettext, primary
@@ -176,7 +175,7 @@ def apply_line_break_rules(html: str, language: Language) -> str:
     whole (Korean, Arabic), breaks between dictionary words (Thai, Khmer, …)."""
     script = language.writing
     if script.whole_words:
-        html = keep_words_whole(html, script.whole_words)
+        html = keep_words_whole(html, script, language.locale)
     if (language.line_breaks or script.line_breaks) == DICTIONARY_BREAKS:
         html = mark_word_breaks(html, script, language.locale)
     return html
@@ -188,45 +187,6 @@ def _template_frame(error: Exception, handout: Handout) -> tuple[Path, int | Non
         if frame.filename.startswith(str(handout.templates_dir)):
             return Path(frame.filename), frame.lineno
     return handout.templates_dir / handout.template, None
-
-
-def keep_words_whole(html: str, letters: str) -> str:
-    """``html`` with a word joiner (U+2060) inside each word of the body text
-    written with ``letters``, so that lines break only at spaces: the
-    "keep-all" line breaking of Korean, and, for Arabic script, a guard
-    against breaks inside words with vowel marks (قبلاً).
-
-    CSS says this with ``word-break: keep-all``, which WeasyPrint lacks. The
-    joiner leaves the text one run (words in boxes of their own would cost
-    the layout three times as much and take the spaces out of the text
-    layer), is invisible, transparent to Arabic joining, and left out of the
-    text layer (text_layer.py).
-    """
-    word = re.compile(rf"[^\s<>]*[{letters}][^\s<>]*")
-    head, body_tag, body = html.partition("<body")
-    pieces = re.split(r"(<[^>]*>)", body_tag + body)
-    for i, piece in enumerate(pieces):
-        if piece and not piece.startswith("<"):
-            pieces[i] = word.sub(_joined, piece)
-    return head + "".join(pieces)
-
-
-WORD_JOINER = "\u2060"
-# Joiners, and the vowel and final jamo that make one Hangul syllable with the
-# letters before them: a word joiner never comes before these, nor before marks.
-_JOINED_TO_PREVIOUS = frozenset("\u200c\u200d\u2060") | frozenset(map(chr, range(0x1160, 0x1200)))
-
-
-def _joined(match: re.Match) -> str:
-    # Character references (&amp;) stay whole.
-    chars = re.findall(r"&#?\w+;|.", match[0], re.DOTALL)
-    out = [chars[0]]
-    for previous, char in zip(chars, chars[1:]):
-        if (previous != "\u200d" and char not in _JOINED_TO_PREVIOUS
-                and not unicodedata.category(char[0]).startswith("M")):
-            out.append(WORD_JOINER)
-        out.append(char)
-    return "".join(out)
 
 
 def handout_title(handout: Handout, language: Language) -> str:

@@ -190,14 +190,14 @@ def test_each_line_gives_the_revision_date_in_its_own_language(built, jobs):
                     assert written_date(revised, "en") not in line, f"{job.path.name}: {line!r}"
 
 
-def test_word_joiners_keep_korean_words_whole_but_not_before_marks_or_in_references():
-    from handouts.render import WORD_JOINER, keep_words_whole
+def test_word_joiners_keep_korean_words_whole_and_character_references_intact(project):
+    from handouts.word_breaks import WORD_JOINER, keep_words_whole
 
-    html = "<head></head><body><p>번역 초안 &amp; قبلاً</p></body>"
-    joined = keep_words_whole(html, "\uac00-\ud7af\u0600-\u06ff")
-    assert f"번{WORD_JOINER}역 초{WORD_JOINER}안 &amp; " in joined
-    # No joiner before the tanween (a mark), so the mark stays on its letter.
-    assert joined.endswith(f"ق{WORD_JOINER}ب{WORD_JOINER}ل{WORD_JOINER}اً</p></body>")
+    korean = project.languages["ko"]
+    html = "<head></head><body><p>번역 초안 &amp; 유방암은</p></body>"
+    joined = keep_words_whole(html, korean.writing, korean.locale)
+    assert joined == (f"<head></head><body><p>번{WORD_JOINER}역 초{WORD_JOINER}안 &amp; "
+                      f"유{WORD_JOINER}방{WORD_JOINER}암{WORD_JOINER}은</p></body>")
 
 
 def render_sample(html: str, tmp_path):
