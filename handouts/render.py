@@ -256,7 +256,7 @@ def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
     # in the window, running headers and footers as artifacts.
     with missing_glyphs() as missing, exact_text_layer():
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            stylesheets=stylesheets)
+            stylesheets=stylesheets, font_config=_font_configuration(language.writing.code))
         data = margin_content_as_artifacts(
             document.write_pdf(pdf_identifier=identifier.encode(), pdf_variant="pdf/ua-1"))
     if fetcher.refused:
@@ -272,6 +272,18 @@ def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
     if broken:
         raise BrokenClusterError(language, broken)
     return compact_embedded_fonts(data), document
+
+
+@functools.lru_cache(maxsize=1)
+def _font_configuration(script: str):
+    """WeasyPrint's fonts, loaded once for a run of documents in one script: a
+    worker opens each font file and builds its shaping tables once, not once a
+    document (a tenth of the cost of a page). Only the last script's are kept,
+    so that a worker never holds the four Noto CJK collections at once. The
+    PDFs are the same bytes: each document still chooses and subsets its own."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 @functools.lru_cache(maxsize=64)

@@ -31,6 +31,7 @@ WeasyPrint's own function.
 from __future__ import annotations
 
 import contextlib
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -296,6 +297,7 @@ def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id
         shown.adjust(int(kerning))
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_mark(text: str | None) -> bool:
     return bool(text) and all(unicodedata.category(char).startswith("M") for char in text)
 

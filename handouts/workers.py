@@ -31,8 +31,11 @@ def run_all(run: RunJob, jobs: list[Job], out_dir: Path, workers: int) -> Iterat
         for job in jobs:
             yield job, run_safely(run, job, out_dir)
         return
-    # The slowest jobs (CJK, bilingual, large print) go first, to balance the load.
-    ordered = sorted(jobs, key=expected_cost, reverse=True)
+    # The slowest jobs (CJK, bilingual, large print) go first, to balance the
+    # load; the jobs of one script follow each other, so that a worker renders
+    # them with the fonts it has loaded (render.py).
+    ordered = sorted(jobs, key=lambda job: (-_script_cost(job), job.language.writing.code,
+                                            -expected_cost(job)))
     # Import WeasyPrint here, only now that there is work, and fork: every
     # worker starts with it loaded, and scripts using the library need no
     # __main__ guard.
@@ -76,8 +79,12 @@ def run_safely(run: RunJob, job: Job, out_dir: Path) -> object:
 
 def expected_cost(job: Job) -> float:
     """A rough relative cost of rendering ``job``, to start the slowest first."""
-    cost = 3.0 if job.language.script in ("Hans", "Hant", "Jpan", "Kore") else 1.0
-    return cost * (2.0 if job.edition.bilingual else 1.0) * job.edition.base_font_pt / 12
+    return _script_cost(job) * (2.0 if job.edition.bilingual else 1.0) * \
+        job.edition.base_font_pt / 12
+
+
+def _script_cost(job: Job) -> float:
+    return 3.0 if job.language.script in ("Hans", "Hant", "Jpan", "Kore") else 1.0
 
 
 def _worker_start(parent: int) -> None:
