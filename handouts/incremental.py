@@ -30,7 +30,7 @@ from .review import stamp_path
 from .writing_systems import Script
 
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "pyphen", "pikepdf",
-                       "babel", "jinja2")
+                       "babel", "jinja2", "uharfbuzz", "pyicu")
 
 
 def _digest(*parts: bytes | str) -> str:

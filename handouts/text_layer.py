@@ -15,11 +15,12 @@ reordered, split or lost.
 cluster whose glyph's ToUnicode text is its own text is drawn as before; every
 other cluster is wrapped in a marked-content span whose /ActualText is the
 cluster's text in logical order (ISO 32000-1, 14.9.4), which poppler, MuPDF
-and screen readers read in place of the glyphs. Spans stay one cluster long,
-so that readers who reorder right-to-left lines reorder whole clusters. A
-hyphen the layout added reads as a soft hyphen, so a search finds the word
-whole; the zero-width spaces and word joiners that the build inserts to steer
-line breaks (render.py, word_breaks.py) read as nothing.
+and screen readers read in place of the glyphs. Spans stay one cluster long:
+extractors place a span's text where its glyphs are, and put lines in reading
+order themselves. A zero-width non-joiner is drawn as the font's own empty
+glyph for it. A hyphen the layout added reads as a soft hyphen, so a search
+finds the word whole; the zero-width spaces and word joiners that the build
+inserts to steer line breaks (word_breaks.py) read as nothing.
 
 WeasyPrint has no hook for its text layer: ``draw_line`` stands in for its
 ``draw_first_line`` during one render and follows it (WeasyPrint 70, BSD
