@@ -233,3 +233,29 @@ def test_persian_zero_width_non_joiner_and_a_line_end_hyphen_are_read(tmp_path, 
     assert "importantísima" in text
     with pymupdf.open(path) as document:
         assert "\u00ad\n" in document[0].get_text()  # it was hyphenated
+
+
+def test_a_text_span_inside_an_artifact_holds_an_artifact_of_its_own():
+    from handouts.tagging import _with_artifacts
+
+    actual_text = b"/Span <</ActualText <feff0915093f>>> BDC"
+    content = (b"/Span <</MCID 0>> BDC [<0001>] TJ EMC "
+               b"/Span <</MCID 1>> BDC [<0002>] TJ " + actual_text + b" [<0003>] TJ EMC [<0004>] TJ EMC")
+    rewritten = _with_artifacts(content, owned={0})
+    # The owned span stays; the unowned one is an artifact, and the /ActualText
+    # span inside it (poppler reads /ActualText only on a /Span) comes out to
+    # hold an artifact of its own: no glyph is left outside an artifact.
+    assert rewritten == (b"/Span <</MCID 0>> BDC [<0001>] TJ EMC "
+                         b"/Artifact BMC [<0002>] TJ EMC /Span <</ActualText <feff0915093f>>> BDC "
+                         b"/Artifact BMC [<0003>] TJ EMC EMC /Artifact BMC [<0004>] TJ EMC")
+
+
+def test_a_worker_that_keeps_its_fonts_renders_the_same_bytes(project):
+    from handouts.jobs import plan
+    from handouts.render import _font_configuration, render_pdf
+
+    [job] = [job for job in plan(project, ["ko"], ["letter"], ["standard"])]
+    _font_configuration.cache_clear()
+    first = render_pdf(job.handout, job.language, job.edition, job.paper).data
+    again = render_pdf(job.handout, job.language, job.edition, job.paper).data
+    assert first == again
