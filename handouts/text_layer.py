@@ -36,6 +36,11 @@ import functools
 import unicodedata
 from dataclasses import dataclass, field
 
+# Loaded with rendering only: render.py imports this module when a PDF renders.
+from weasyprint.draw import text as weasyprint_text
+from weasyprint.logger import LOGGER
+from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
 # Characters the build inserts to steer line breaks: they are not the text.
 LINE_BREAK_CONTROLS = "\u200b\u2060"
 SOFT_HYPHEN = "\u00ad"
@@ -45,9 +50,7 @@ _DROP_CONTROLS = dict.fromkeys(map(ord, LINE_BREAK_CONTROLS))
 @contextlib.contextmanager
 def exact_text_layer():
     """Within the block, WeasyPrint draws lines with ``draw_line``."""
-    from weasyprint.draw import text
-
-    original = text.draw_first_line
+    original = weasyprint_text.draw_first_line
     stand_ins: dict[str, set[int]] = {}
     nominal_glyphs: dict[str, dict[int, int]] = {}
 
@@ -58,11 +61,11 @@ def exact_text_layer():
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
         return []
 
-    text.draw_first_line = draw_first_line
+    weasyprint_text.draw_first_line = draw_first_line
     try:
         yield
     finally:
-        text.draw_first_line = original
+        weasyprint_text.draw_first_line = original
 
 
 @dataclass
@@ -83,8 +86,6 @@ def draw_line(stream, textbox, matrix, stand_ins: dict[str, set[int]],
     ``stand_ins`` holds, per font, the glyphs whose ToUnicode text is a stand-in
     (see ``_actual_text``), ``nominal_glyphs`` the fonts' character maps, as
     far as they have been read (see ``_nominal_glyphs``)."""
-    from weasyprint.text.ffi import ffi, pango
-
     if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
         return True
     pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
@@ -129,13 +130,12 @@ def draw_line(stream, textbox, matrix, stand_ins: dict[str, set[int]],
             actual_text = _actual_text(font, glyph_ids, cluster.text, shifted,
                                        bool(glyph_item.item.analysis.level % 2),
                                        stand_ins.setdefault(font.hash, set()),
-                                       lambda: _nominal_glyphs(font, nominal_glyphs), pango)
+                                       lambda: _nominal_glyphs(font, nominal_glyphs))
             if actual_text is not None:
                 shown.flush()
                 shown.begin_actual_text(actual_text)
             for i, glyph_id in zip(cluster.glyphs, glyph_ids):
-                _draw_glyph(shown, stream, font, font_size, pango_font, glyphs[i],
-                            glyph_id, pango)
+                _draw_glyph(shown, stream, font, font_size, pango_font, glyphs[i], glyph_id)
             if actual_text is not None:
                 shown.flush()
                 shown.end_actual_text()
@@ -145,8 +145,6 @@ def draw_line(stream, textbox, matrix, stand_ins: dict[str, set[int]],
 
 def _clusters(glyph_item, utf8: bytes, hyphen_start: int | None) -> list[_Cluster]:
     """The run's clusters in drawing order, each with its text in logical order."""
-    from weasyprint.text.ffi import pango
-
     glyph_string = glyph_item.glyphs
     item = glyph_item.item
     log_clusters = glyph_string.log_clusters
@@ -203,7 +201,7 @@ def _nominal_glyphs(font, nominal_glyphs: dict[str, dict[int, int]]) -> dict[int
 
 
 def _actual_text(font, glyph_ids: list[int], text: str, shifted: bool, right_to_left: bool,
-                 stand_ins: set[int], nominal_glyphs, pango) -> str | None:
+                 stand_ins: set[int], nominal_glyphs) -> str | None:
     """The /ActualText a cluster needs, or None where its glyphs' ToUnicode
     texts, in drawing order, are its text, and none of its glyphs is
     ``shifted`` from where the one before it ends (a mark over its letter).
@@ -247,12 +245,8 @@ def _actual_text(font, glyph_ids: list[int], text: str, shifted: bool, right_to_
     return text
 
 
-def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id: int,
-                pango) -> None:
+def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id: int) -> None:
     """One glyph, positioned and spaced as WeasyPrint's ``draw_first_line`` does."""
-    from weasyprint.logger import LOGGER
-    from weasyprint.text.ffi import FROM_UNITS
-
     width = glyph_info.geometry.width
     if glyph_id == pango.PANGO_GLYPH_EMPTY:
         shown.adjust(-width / font_size)
