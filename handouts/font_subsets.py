@@ -52,26 +52,27 @@ _CID_NAME = re.compile(r"cid(\d+)")
 
 
 def compact_embedded_fonts(data: bytes) -> bytes:
-    """The PDF ``data`` with each embedded font program cut down to the glyphs it
-    draws, compressed, and named with a subset tag taken from its bytes.
+    """The PDF ``data`` with its fonts compacted (``compact_fonts``), saved as the
+    build saves a PDF (finish.py)."""
+    from .finish import save_pdf
 
-    The content streams are not touched. A PDF that would not come out smaller
-    keeps its programs (only its tags change).
-    """
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        programs = _programs_by_stream(pdf)
-        if not programs:
-            return data
-        for stream, cid_fonts in programs.values():
-            program = _compact(pdf, stream, cid_fonts)
-            tag = subset_tag(program)
-            for cid_font, type0_fonts in cid_fonts:
-                _rename(cid_font, type0_fonts, tag)
-        out = io.BytesIO()
-        # As in tagging.py: a deterministic /ID, so the same content gives the same bytes.
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+        compact_fonts(pdf)
+        return save_pdf(pdf)
+
+
+def compact_fonts(pdf: pikepdf.Pdf) -> None:
+    """Cut each font program embedded in ``pdf`` down to the glyphs it draws,
+    compressed, and name it with a subset tag taken from its bytes.
+
+    The content streams are not touched. A program that would not come out
+    smaller is kept (only its tag changes).
+    """
+    for stream, cid_fonts in _programs_by_stream(pdf).values():
+        program = _compact(pdf, stream, cid_fonts)
+        tag = subset_tag(program)
+        for cid_font, type0_fonts in cid_fonts:
+            _rename(cid_font, type0_fonts, tag)
 
 
 def subset_tag(program: bytes) -> str:

@@ -6,9 +6,10 @@ warning. ``missing_glyphs`` collects those warnings while a PDF is written, and
 the characters, where they come from and what would cover them.
 
 A vowel sign or other mark with no letter to sit on is drawn by the shaper
-(HarfBuzz) on a dotted circle, ◌. ``dotted_circle_fonts`` finds that glyph among
-the glyphs a PDF draws, and ``BrokenClusterError`` fails the job, pointing at the
-text that holds the stray mark.
+(HarfBuzz) on a dotted circle, ◌. The text layer (text_layer.py) sees that
+glyph drawn while a PDF renders, and ``BrokenClusterError`` fails the job,
+pointing at the text that holds the stray mark; ``dotted_circle_fonts`` finds
+it among the glyphs a finished PDF draws.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from .catalogs import TranslationCatalog, read_catalog
 from .editions import Edition, Paper, PrintShop
 from .errors import HandoutsError
-from .glyphs import BrokenClusterError, MissingGlyphsError, dotted_circle_fonts, missing_glyphs
+from .glyphs import BrokenClusterError, MissingGlyphsError, missing_glyphs
 from .languages import Language
 from .project import Handout
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
@@ -246,32 +246,26 @@ def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
     import weasyprint
 
     from .fetch import ProjectFetcher
-    from .font_subsets import compact_embedded_fonts
-    from .tagging import margin_content_as_artifacts
+    from .finish import finish_pdf
     from .text_layer import exact_text_layer
 
     fetcher = ProjectFetcher(templates_dir)
     base_url = source.parent.as_uri() + "/"
     # PDF/UA-1: tagged structure (headings, lists, links), /Lang, the title shown
     # in the window, running headers and footers as artifacts.
-    with missing_glyphs() as missing, exact_text_layer():
+    with missing_glyphs() as missing, exact_text_layer() as drawing:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             stylesheets=stylesheets, font_config=_font_configuration(language.writing.code))
-        data = margin_content_as_artifacts(
-            document.write_pdf(pdf_identifier=identifier.encode(), pdf_variant="pdf/ua-1"))
+        data = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=True)
     if fetcher.refused:
         raise HandoutsError(
             f"the document asked for {', '.join(fetcher.refused)}, which a build never fetches",
             path=source, fix="refer only to files under templates/, with relative URLs")
     if missing:
         raise MissingGlyphsError(language, missing)
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        broken = dotted_circle_fonts(pdf)
-    if broken:
-        raise BrokenClusterError(language, broken)
-    return compact_embedded_fonts(data), document
+    if drawing.dotted_circle_fonts:
+        raise BrokenClusterError(language, drawing.dotted_circle_fonts)
+    return finish_pdf(data, identifier), document
 
 
 @functools.lru_cache(maxsize=1)

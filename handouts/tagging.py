@@ -25,30 +25,20 @@ _MARKED_CONTENT = re.compile(
     rb"|\bEMC\b")
 
 
-def margin_content_as_artifacts(data: bytes) -> bytes:
-    """The PDF with marked content outside the structure tree re-marked as /Artifact."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
-            return data
-        owned = _owned_content(root, pdf)
-        changed = False
-        for page in pdf.pages:
-            page_owned = owned.get(page.obj.objgen, set())
-            streams = page.obj.Contents
-            for stream in (streams if isinstance(streams, pikepdf.Array) else [streams]):
-                content = stream.read_bytes()
-                rewritten = _with_artifacts(content, page_owned)
-                if rewritten != content:
-                    stream.write(rewritten)
-                    changed = True
-        if not changed:
-            return data
-        out = io.BytesIO()
-        # A deterministic /ID: the same content gives the same bytes.
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+def mark_margin_content_as_artifacts(pdf: pikepdf.Pdf) -> None:
+    """Re-mark, in ``pdf``, the marked content outside the structure tree as /Artifact."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    owned = _owned_content(root, pdf)
+    for page in pdf.pages:
+        page_owned = owned.get(page.obj.objgen, set())
+        streams = page.obj.Contents
+        for stream in (streams if isinstance(streams, pikepdf.Array) else [streams]):
+            content = stream.read_bytes()
+            rewritten = _with_artifacts(content, page_owned)
+            if rewritten != content:
+                stream.write(rewritten)
 
 
 def _with_artifacts(content: bytes, owned: set[int]) -> bytes:

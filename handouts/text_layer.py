@@ -34,58 +34,85 @@ from __future__ import annotations
 import contextlib
 import functools
 import unicodedata
-from dataclasses import dataclass, field
+
+import cffi
 
 # Loaded with rendering only: render.py imports this module when a PDF renders.
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.logger import LOGGER
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
+# HarfBuzz's character map lookup, on the fonts Pango shaped with: WeasyPrint's
+# bindings lack it, and this FFI shares their types.
+_harfbuzz_ffi = cffi.FFI()
+_harfbuzz_ffi.include(ffi)
+_harfbuzz_ffi.cdef("hb_bool_t hb_font_get_nominal_glyph "
+                   "(hb_font_t *font, hb_codepoint_t unicode, hb_codepoint_t *glyph);")
+_harfbuzz = _harfbuzz_ffi.dlopen("libharfbuzz.so.0")  # the library WeasyPrint has loaded
+
 # Characters the build inserts to steer line breaks: they are not the text.
 LINE_BREAK_CONTROLS = "\u200b\u2060"
 SOFT_HYPHEN = "\u00ad"
+DOTTED_CIRCLE = "\u25cc"
+DOTTED_CIRCLE_CODE = ord(DOTTED_CIRCLE)
 _DROP_CONTROLS = dict.fromkeys(map(ord, LINE_BREAK_CONTROLS))
 
 
 @contextlib.contextmanager
 def exact_text_layer():
-    """Within the block, WeasyPrint draws lines with ``draw_line``."""
+    """Within the block, WeasyPrint draws lines with ``draw_line``. Yields the
+    render's ``Drawing``, whose ``dotted_circle_fonts`` are read once it ends."""
     original = weasyprint_text.draw_first_line
-    stand_ins: dict[str, set[int]] = {}
-    nominal_glyphs: dict[str, dict[int, int]] = {}
+    drawing = Drawing()
 
     def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         if text_overflow == "ellipsis" or block_ellipsis != "none":
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-        if not draw_line(stream, textbox, matrix, stand_ins, nominal_glyphs):
+        if not draw_line(stream, textbox, matrix, drawing):
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
         return []
 
     weasyprint_text.draw_first_line = draw_first_line
     try:
-        yield
+        yield drawing
     finally:
         weasyprint_text.draw_first_line = original
 
 
-@dataclass
-class _Cluster:
-    """The glyphs Pango shaped from one run of characters, and that text."""
+class Drawing:
+    """What one render's lines have drawn so far, per font (by WeasyPrint's
+    font hash): the glyphs whose ToUnicode text is a stand-in (see
+    ``_actual_text``), the glyphs its character map gives characters, as far
+    as they were asked for, and the fonts that drew a dotted circle the text
+    does not have: HarfBuzz draws ◌ under a mark that has no letter
+    (glyphs.py's ``BrokenClusterError``)."""
 
-    start: int  # byte offset of the text in the line
-    glyphs: list = field(default_factory=list)  # indices into the run's glyphs
-    text: str = ""
-    # One glyph for each character, in order: a letter, and the marks on it.
-    one_for_one: bool = False
+    def __init__(self):
+        self.stand_ins: dict[str, set[int]] = {}
+        self.dotted_circle_fonts: list[str] = []
+        self._nominal: dict[str, dict[int, int | None]] = {}
+
+    def nominal_glyph(self, font, code_point: int) -> int | None:
+        """The glyph ``font``'s character map gives ``code_point``, if any."""
+        known = self._nominal.setdefault(font.hash, {})
+        if code_point not in known:
+            glyph = _harfbuzz_ffi.new("hb_codepoint_t *")
+            found = _harfbuzz.hb_font_get_nominal_glyph(font.hb_font, code_point, glyph)
+            known[code_point] = glyph[0] if found else None
+        return known[code_point]
+
+    def dotted_circle(self, font) -> int | None:
+        return self.nominal_glyph(font, DOTTED_CIRCLE_CODE)
+
+    def found_dotted_circle(self, font) -> None:
+        name = font.name.decode().partition("+")[2].lstrip("/") or font.family
+        if name not in self.dotted_circle_fonts:
+            self.dotted_circle_fonts.append(name)
 
 
-def draw_line(stream, textbox, matrix, stand_ins: dict[str, set[int]],
-              nominal_glyphs: dict[str, dict[int, int]]) -> bool:
+def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
     """Draw the first line of ``textbox``'s layout to ``stream`` with an exact
-    text layer; False, drawing nothing, for lines WeasyPrint must draw itself.
-    ``stand_ins`` holds, per font, the glyphs whose ToUnicode text is a stand-in
-    (see ``_actual_text``), ``nominal_glyphs`` the fonts' character maps, as
-    far as they have been read (see ``_nominal_glyphs``)."""
+    text layer; False, drawing nothing, for lines WeasyPrint must draw itself."""
     if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
         return True
     pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
@@ -117,24 +144,39 @@ def draw_line(stream, textbox, matrix, stand_ins: dict[str, set[int]],
             shown.flush()
             stream.set_font_size(font.hash, font_size)
         glyphs = glyph_item.glyphs.glyphs
-        clusters = _clusters(glyph_item, utf8, hyphen_start)
-        for cluster in clusters:
-            glyph_ids = [glyphs[i].glyph for i in cluster.glyphs]
-            if set(glyph_ids) == {pango.PANGO_GLYPH_EMPTY} and cluster.text:
+        right_to_left = bool(glyph_item.item.analysis.level % 2)
+        stand_ins = drawing.stand_ins.setdefault(font.hash, set())
+        dotted_circle = drawing.dotted_circle(font)
+        to_unicode = font.to_unicode
+        for indices, text in _clusters(glyph_item, utf8, hyphen_start):
+            if len(indices) == 1:
+                info = glyphs[indices[0]]
+                glyph_id = info.glyph
+                if glyph_id == dotted_circle and text != DOTTED_CIRCLE:
+                    drawing.found_dotted_circle(font)
+                # The common case, kept short: a glyph of its own for its
+                # text, which its ToUnicode entry already is or now becomes.
+                if (text and glyph_id not in stand_ins and glyph_id != pango.PANGO_GLYPH_EMPTY
+                        and not glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG
+                        and to_unicode.setdefault(glyph_id, text) == text):
+                    _draw_glyph(shown, stream, font, font_size, pango_font, info, glyph_id)
+                    continue
+            glyph_ids = [glyphs[i].glyph for i in indices]
+            if dotted_circle in glyph_ids and DOTTED_CIRCLE not in text:
+                drawing.found_dotted_circle(font)
+            if text and all(gid == pango.PANGO_GLYPH_EMPTY for gid in glyph_ids):
                 # A joiner or non-joiner: drawn as the font's own empty glyph
                 # for it, so that the text keeps it where it stands.
-                glyph_ids = [_nominal_glyphs(font, nominal_glyphs).get(
-                    ord(cluster.text[0]), pango.PANGO_GLYPH_EMPTY)]
+                glyph_ids = [drawing.nominal_glyph(font, ord(text[0]))
+                             or pango.PANGO_GLYPH_EMPTY]
             shifted = len(glyph_ids) > 1 and any(
-                glyphs[i].geometry.x_offset or glyphs[i].geometry.y_offset for i in cluster.glyphs)
-            actual_text = _actual_text(font, glyph_ids, cluster.text, shifted,
-                                       bool(glyph_item.item.analysis.level % 2),
-                                       stand_ins.setdefault(font.hash, set()),
-                                       lambda: _nominal_glyphs(font, nominal_glyphs))
+                glyphs[i].geometry.x_offset or glyphs[i].geometry.y_offset for i in indices)
+            actual_text = _actual_text(font, glyph_ids, text, shifted, right_to_left,
+                                       stand_ins, drawing)
             if actual_text is not None:
                 shown.flush()
                 shown.begin_actual_text(actual_text)
-            for i, glyph_id in zip(cluster.glyphs, glyph_ids):
+            for i, glyph_id in zip(indices, glyph_ids):
                 _draw_glyph(shown, stream, font, font_size, pango_font, glyphs[i], glyph_id)
             if actual_text is not None:
                 shown.flush()
@@ -143,28 +185,34 @@ def draw_line(stream, textbox, matrix, stand_ins: dict[str, set[int]],
     return True
 
 
-def _clusters(glyph_item, utf8: bytes, hyphen_start: int | None) -> list[_Cluster]:
-    """The run's clusters in drawing order, each with its text in logical order."""
+def _clusters(glyph_item, utf8: bytes, hyphen_start: int | None) -> list[tuple[list[int], str]]:
+    """The run's clusters in drawing order: the indices of their glyphs, and
+    their text in logical order."""
     glyph_string = glyph_item.glyphs
     item = glyph_item.item
     log_clusters = glyph_string.log_clusters
-    drawn: list[_Cluster] = []
+    starts: list[int] = []
+    indices: list[list[int]] = []
     for i in range(glyph_string.num_glyphs):
         start = log_clusters[i]
-        if not drawn or drawn[-1].start != start:
-            drawn.append(_Cluster(start))
-        drawn[-1].glyphs.append(i)
-    starts = sorted({cluster.start for cluster in drawn})
-    ends = dict(zip(starts, starts[1:] + [item.length]))
-    for cluster in drawn:
-        begin, end = item.offset + cluster.start, item.offset + ends[cluster.start]
-        text = utf8[begin:end].decode()
+        if not starts or starts[-1] != start:
+            starts.append(start)
+            indices.append([i])
+        else:
+            indices[-1].append(i)
+    ordered = sorted(set(starts))
+    ends = dict(zip(ordered, ordered[1:] + [item.length]))
+    offset = item.offset
+    texts = []
+    for start in starts:
+        begin = offset + start
         if hyphen_start is not None and begin >= hyphen_start:
-            text = SOFT_HYPHEN
-        cluster.text = text.translate(_DROP_CONTROLS)
-        cluster.one_for_one = len(cluster.text) == len(cluster.glyphs) == 1
+            texts.append(SOFT_HYPHEN)
+        else:
+            text = utf8[begin:offset + ends[start]].decode()
+            texts.append(text.translate(_DROP_CONTROLS))
     if item.analysis.level % 2:
-        return drawn
+        return list(zip(indices, texts))
     # Left to right, a mark (a Devanagari vowel sign, say) joins its letter's
     # cluster: drawn shifted back over the letter, alone it would end where the
     # letter starts, and extractors would see a gap after it, a space.
@@ -172,36 +220,21 @@ def _clusters(glyph_item, utf8: bytes, hyphen_start: int | None) -> list[_Cluste
     # glyphs in another order than its characters (a vowel sign drawn before
     # its letter) keeps its marks apart, since MuPDF places a cluster's
     # /ActualText by the glyphs' own texts.
-    letters: list[_Cluster] = []
-    for cluster in drawn:
-        previous = letters[-1] if letters else None
-        if (previous and previous.one_for_one and not _is_mark(previous.text[0])
-                and cluster.one_for_one and _is_mark(cluster.text)):
-            previous.glyphs += cluster.glyphs
-            previous.text += cluster.text
+    letters: list[tuple[list[int], str]] = []
+    chained = False  # the last cluster is a letter and its marks, one glyph each
+    for glyphs, text in zip(indices, texts):
+        one_for_one = len(text) == len(glyphs) == 1
+        if chained and one_for_one and _is_mark(text):
+            letters[-1][0].extend(glyphs)
+            letters[-1] = (letters[-1][0], letters[-1][1] + text)
         else:
-            letters.append(cluster)
+            letters.append((glyphs, text))
+            chained = one_for_one and not _is_mark(text)
     return letters
 
 
-def _nominal_glyphs(font, nominal_glyphs: dict[str, dict[int, int]]) -> dict[int, int]:
-    """The font's character map (code point to glyph id), read once per render
-    and only for fonts that draw a cluster of several glyphs or an invisible
-    character."""
-    if font.hash not in nominal_glyphs:
-        import io
-
-        from fontTools.ttLib import TTFont
-
-        ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
-        glyph_ids = ttfont.getReverseGlyphMap()
-        nominal_glyphs[font.hash] = {code: glyph_ids[name]
-                                     for code, name in ttfont.getBestCmap().items()}
-    return nominal_glyphs[font.hash]
-
-
 def _actual_text(font, glyph_ids: list[int], text: str, shifted: bool, right_to_left: bool,
-                 stand_ins: set[int], nominal_glyphs) -> str | None:
+                 stand_ins: set[int], drawing: Drawing) -> str | None:
     """The /ActualText a cluster needs, or None where its glyphs' ToUnicode
     texts, in drawing order, are its text, and none of its glyphs is
     ``shifted`` from where the one before it ends (a mark over its letter).
@@ -228,7 +261,7 @@ def _actual_text(font, glyph_ids: list[int], text: str, shifted: bool, right_to_
     elif len(drawn) == len(text):
         # Right-to-left clusters come in visual order, their characters reversed.
         chars = text[::-1] if right_to_left else text
-        if all(gid == nominal_glyphs().get(ord(char)) for gid, char in zip(drawn, chars)):
+        if all(gid == drawing.nominal_glyph(font, ord(char)) for gid, char in zip(drawn, chars)):
             pieces = list(zip(drawn, chars))
     for gid, piece in pieces:
         if gid not in font.to_unicode or gid in stand_ins:
