@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of the build, measured against WeasyPrint's own cost, in one run.
 
-    .venv/bin/python bench/bench_build.py                  # everything (about 4 minutes)
+    .venv/bin/python bench/bench_build.py                  # everything (about 6 minutes)
     .venv/bin/python bench/bench_build.py --quick          # the naive loop on a sample only
     .venv/bin/python bench/bench_build.py --handouts 10    # also a build of 10 handouts
     .venv/bin/python bench/bench_build.py --only a,d       # only some parts
@@ -14,12 +14,17 @@ It times, on this machine, for every handout x language x paper x edition:
   (c) a naive loop of one `weasyprint` command per file;
   (d) a rebuild with nothing to do (the whole command, interpreter start included);
   (e) a rebuild after one catalog changed;
+  (s) the build's own render step (render, text layer, finish), one job after
+      another in one process, for every job of one language per script (the
+      first that is not the source): what a page of each script costs the build;
+  (p) the size work proven harmless (bench/render_comparison.py): one standard
+      PDF per script rendered with and without it, every page rasterised;
   (n) with --handouts N: a clean build of N copies of the handout, in a copy of the
       project (the repository is untouched), and its rebuild with nothing to do,
       against the same build of one handout ((a), unless --paper or --edition
       narrows both to a share of the PDFs of every language);
-then prints a table per script (ms a page, KB a PDF) and each target with PASS or
-FAIL. A build's cost per page is given both as wall time and as CPU time (every
+then prints a table per script (ms a page in the build and in bare WeasyPrint,
+KB a PDF) and each target with PASS or FAIL. A build's cost per page is given both as wall time and as CPU time (every
 process of the build, workers included): CPU time is what the N = 1 and N = 10
 builds are compared by, since other work on the machine stretches wall time.
 """
@@ -50,7 +55,7 @@ PYTHON = sys.executable
 WEASYPRINT = str(Path(sys.executable).with_name("weasyprint"))
 BUILD = [PYTHON, str(ROOT / "build_pdfs.py")]
 CJK = ("Hans", "Hant", "Jpan", "Kore")
-PARTS = "abcden"
+PARTS = "abcdensp"
 
 # The targets (issue "Small, fast PDFs ... and a build that scales out", item 6).
 TARGET_A_OVER_B = 0.55  # clean build / bare WeasyPrint, sequential
@@ -189,6 +194,37 @@ def bare_weasyprint(jobs) -> tuple[float, dict[str, list[float]], list]:
     return time.perf_counter() - started, by_script, documents
 
 
+def build_render_step(project, work: Path) -> dict[str, list[float]]:
+    """(s): {script: [CPU seconds, pages]} of the build's render step, run in this
+    process, for every job of one language per script."""
+    import gc
+    from dataclasses import replace
+
+    from handouts.build import run_job
+    from handouts.catalogs import read_catalog
+
+    chosen: dict[str, str] = {}
+    for code, language in project.languages.items():
+        if not language.is_source:
+            chosen.setdefault(language.script, code)
+    jobs = [replace(job, catalog=read_catalog(job.language.catalog, job.language.locale))
+            for job in plan(project, list(chosen.values()))]
+    out = work / "render-step"
+    run_job(jobs[0], out)  # warm: imports, the first fonts
+    gc.collect()
+    gc.freeze()  # as a worker does (handouts/workers.py)
+    by_script: dict[str, list[float]] = {}
+    for job in jobs:
+        started = time.process_time()
+        record = run_job(job, out)
+        gc.collect()  # as a worker does between jobs
+        cost = by_script.setdefault(job.language.script, [0.0, 0])
+        cost[0] += time.process_time() - started
+        cost[1] += record.pages
+    gc.unfreeze()
+    return by_script
+
+
 def naive_loop(documents, work: Path, quick: bool) -> float:
     """(c): one weasyprint command a file (every 5th file with ``quick``, scaled)."""
     naive = work / "naive"
@@ -230,9 +266,11 @@ class Targets:
         print(f"  {len(self.rows) - failed} of {len(self.rows)} targets met")
 
 
-def script_table(project, by_script: dict[str, list[float]] | None, build: CleanBuild | None,
+def script_table(project, by_script: dict[str, list[float]] | None,
+                 render_step: dict[str, list[float]] | None, build: CleanBuild | None,
                  targets: Targets) -> None:
-    """Per script: the engine's ms a page (b) against Latin, and the KB of (a)'s PDFs."""
+    """Per script: the build's render step's ms a page (s) and the engine's (b),
+    each against Latin's, and the KB of (a)'s PDFs."""
     script_of = {code: language.script for code, language in project.languages.items()}
     sizes: dict[str, dict[str, list[int]]] = {}  # script: {"standard": [...], "all": [...]}
     for entry in build.files if build else ():
@@ -240,35 +278,56 @@ def script_table(project, by_script: dict[str, list[float]] | None, build: Clean
         kinds["all"].append(entry["bytes"])
         if entry["edition"] == "standard":
             kinds["standard"].append(entry["bytes"])
-    scripts = sorted(set(by_script or ()) | set(sizes), key=lambda s: (
-        by_script[s][0] / by_script[s][1] if by_script and s in by_script else 0, s))
-    latin = by_script["Latn"][0] / by_script["Latn"][1] if by_script else None
+
+    def per_page(costs, script):
+        return costs[script][0] / costs[script][1] if costs and script in costs else None
+
+    order = render_step or by_script or {}
+    scripts = sorted(set(by_script or ()) | set(render_step or ()) | set(sizes),
+                     key=lambda s: (per_page(order, s) or 0, s))
     languages = {s: sum(1 for v in script_of.values() if v == s) for s in scripts}
-    print("\nper script: (b) bare WeasyPrint's cost a page; (a) the build's PDFs")
-    print(f"  {'script':6} {'langs':>5} {'pages':>6} {'ms/page':>8} {'x Latin':>8}   "
+    print("\nper script: (s) the build's render step and (b) bare WeasyPrint, ms a page "
+          "and against Latin; (a) the build's PDFs")
+    print(f"  {'script':6} {'langs':>5} {'(s) ms':>7} {'x Latin':>8} {'(b) ms':>7} {'x Latin':>8}   "
           f"{'KB/PDF std':>10} {'max std':>8} {'KB/PDF all':>10}")
     for script in scripts:
         row = f"  {script:6} {languages[script]:5d} "
-        if by_script and script in by_script:
-            seconds, pages = by_script[script]
-            row += f"{pages:6d} {1000 * seconds / pages:8.0f} {seconds / pages / latin:8.2f}   "
-        else:
-            row += f"{'':6} {'':8} {'':8}   "
+        for costs in (render_step, by_script):
+            cost, latin = per_page(costs, script), per_page(costs, "Latn")
+            row += (f"{1000 * cost:7.0f} {cost / latin:8.2f} " if cost and latin
+                    else f"{'':7} {'':8} ")
         if script in sizes:
             standard, every = sizes[script]["standard"], sizes[script]["all"]
-            row += (f"{statistics.mean(standard) / 1000:10.0f} {max(standard) / 1000:8.0f} "
+            row += (f"  {statistics.mean(standard) / 1000:10.0f} {max(standard) / 1000:8.0f} "
                     f"{statistics.mean(every) / 1000:10.0f}")
         print(row)
-    if by_script:
-        worst = max(scripts, key=lambda s: by_script[s][0] / by_script[s][1] if s in by_script else 0)
-        ratio = by_script[worst][0] / by_script[worst][1] / latin
-        targets.add("(b) every script's ms/page vs Latin", f"{ratio:.2f} x ({worst})",
+    if render_step:
+        latin = per_page(render_step, "Latn")
+        worst = max(render_step, key=lambda s: per_page(render_step, s))
+        ratio = per_page(render_step, worst) / latin
+        targets.add("(s) every script's ms/page vs Latin", f"{ratio:.2f} x ({worst})",
                     f"<= {TARGET_SCRIPT_OVER_LATIN} x", ratio <= TARGET_SCRIPT_OVER_LATIN)
     cjk = [(size, s) for s in CJK if s in sizes for size in sizes[s]["standard"]]
     if cjk:
         size, script = max(cjk)
         targets.add("(a) largest CJK standard PDF", f"{size / 1000:.0f} KB ({script})",
                     f"<= {TARGET_CJK_STANDARD_KB} KB", size <= TARGET_CJK_STANDARD_KB * 1000)
+
+
+def size_work_comparison(targets: Targets) -> None:
+    """(p): the size work changes no page and no text, and no PDF grows."""
+    from render_comparison import PAGE_LIMIT, compare_font_pass, report
+
+    results = compare_font_pass(ROOT)
+    print("\n(p) the size work, one standard PDF per script:\n" + report(results))
+    pages = [share for result in results for share in result.differing]
+    changed = sum(share >= PAGE_LIMIT for share in pages)
+    targets.add("(p) pages changed by the size work", f"{changed} of {len(pages)}",
+                "0 (pdftoppm -r 150)", changed == 0)
+    texts = sum(not result.same_text for result in results)
+    targets.add("(p) PDFs whose text changed", f"{texts} of {len(results)}", "0", texts == 0)
+    grown = sum(result.bytes_after > result.bytes_before for result in results)
+    targets.add("(p) PDFs that grew", f"{grown} of {len(results)}", "0", grown == 0)
 
 
 def main() -> int:
@@ -373,14 +432,16 @@ def main() -> int:
               + (f"; with {args.handouts} handouts: " + largest(n.peaks_kb) if "n" in parts else ""))
         targets.add("peak memory of any build process", f"{max(peaks) / 1024:.0f} MB",
                     f"< {TARGET_WORKER_MB} MB", max(peaks) < TARGET_WORKER_MB * 1024)
-    if a or by_script:
-        script_table(project, by_script, a, targets)
-
-    # The render comparison (bench/render_comparison.py, written separately) goes
-    # here once it exists: it compares the PDFs of (a) with reference renderings
-    # and adds its own rows to the targets. Uncomment when the module lands:
-    # from render_comparison import compare_renders
-    # compare_renders(a.out, work, targets.add)
+    render_step = None
+    if "s" in parts:
+        render_step = build_render_step(project, work)
+        seconds = sum(cost[0] for cost in render_step.values())
+        print(f"(s) the build's render step        {seconds:7.1f} s   CPU, one language per script",
+              flush=True)
+    if a or by_script or render_step:
+        script_table(project, by_script, render_step, a, targets)
+    if "p" in parts:
+        size_work_comparison(targets)
 
     targets.print()
     shutil.rmtree(work, ignore_errors=True)

@@ -1,18 +1,17 @@
 #!/usr/bin/env python3
-"""Proof that compacting the embedded fonts (handouts/font_subsets.py) changes
-nothing a reader sees or copies, and what it saves.
+"""Proof that the size work (handouts/font_subsets.py: compact font subsets)
+changes nothing a reader sees or copies, and what it saves.
 
     .venv/bin/python bench/render_comparison.py                 # one language per script
     .venv/bin/python bench/render_comparison.py --edition bilingual --paper a4
 
 For one language of each script (the first in locales/languages.toml), it
-renders each job once and keeps the PDF as it was before the font pass and as
-it is after it (the pass is a function of the PDF's bytes alone, so this is the
-same job without the pass and with it). Then, for both, it rasterises every
-page with `pdftoppm -r 150 -gray` and counts the pixels whose grey differs by
-more than 64 levels (the limit is 1% of a page), compares the text
-`pdftotext` extracts, and prints the size before and after, and the pass's time,
-by script.
+renders each job twice: as the build does, and with WeasyPrint's own font
+subsets (every glyph slot kept) and no compaction, everything else the same.
+Then, for both, it rasterises every page with `pdftoppm -r 150 -gray` and
+counts the pixels whose grey differs by more than 64 levels (the limit is 1%
+of a page), compares the text `pdftotext` extracts, and prints the size
+before and after, by script.
 
 ``compare_font_pass`` does the work and returns one ``Comparison`` per PDF, for
 bench/bench_build.py to call; ``main`` prints them.
@@ -21,10 +20,10 @@ bench/bench_build.py to call; ``main`` prints them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
@@ -32,7 +31,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handouts import font_subsets, load_project  # noqa: E402
+from handouts import finish, font_subsets, load_project  # noqa: E402
 from handouts.jobs import plan  # noqa: E402
 from handouts.render import render_pdf  # noqa: E402
 
@@ -51,7 +50,6 @@ class Comparison:
     name: str
     bytes_before: int
     bytes_after: int
-    pass_ms: float
     differing: list[float] = field(default_factory=list)  # share of pixels, per page
     same_text: bool = True
 
@@ -77,9 +75,9 @@ def compare_font_pass(root: Path = ROOT, editions=("standard",), papers=("letter
     codes = languages or list(sample_languages(project).values())
     results = []
     for job in plan(project, codes, papers, editions):
-        before, after, seconds = _render_both(job)
+        before, after = _render_both(job)
         comparison = Comparison(job.language.script, job.language.code, job.path.name,
-                                len(before), len(after), seconds * 1000)
+                                len(before), len(after))
         with tempfile.TemporaryDirectory(prefix="font-pass-") as work:
             work = Path(work)
             (work / "before.pdf").write_bytes(before)
@@ -90,23 +88,17 @@ def compare_font_pass(root: Path = ROOT, editions=("standard",), papers=("letter
     return results
 
 
-def _render_both(job) -> tuple[bytes, bytes, float]:
-    """The job's PDF as it reaches the font pass and as the pass leaves it, and
-    the pass's time in seconds."""
-    seen = {}
-    compact = font_subsets.compact_embedded_fonts
+def _render_both(job) -> tuple[bytes, bytes]:
+    """The job's PDF without the size work (WeasyPrint's own subsets, which keep
+    every glyph slot) and with it."""
+    @contextlib.contextmanager
+    def weasyprints_own_subsets():
+        yield {}
 
-    def recording(data: bytes) -> bytes:
-        started = time.perf_counter()
-        seen["after"] = compact(data)
-        seen["seconds"] = time.perf_counter() - started
-        seen["before"] = data
-        return seen["after"]
-
-    with mock.patch.object(font_subsets, "compact_embedded_fonts", recording):
-        rendered = render_pdf(job.handout, job.language, job.edition, job.paper)
-    assert rendered.data == seen["after"]
-    return seen["before"], seen["after"], seen["seconds"]
+    with mock.patch.object(font_subsets, "compact_subsets", weasyprints_own_subsets), \
+            mock.patch.object(finish, "compact_fonts", lambda pdf, made=None: None):
+        before = render_pdf(job.handout, job.language, job.edition, job.paper).data
+    return before, render_pdf(job.handout, job.language, job.edition, job.paper).data
 
 
 def _pixel_differences(before: Path, after: Path) -> list[float]:
@@ -158,19 +150,18 @@ def _text(pdf: Path) -> str:
 def report(results: list[Comparison]) -> str:
     """The comparisons as a table: one line per PDF, then the totals."""
     lines = [f"{'script':6} {'lang':8} {'before KB':>9} {'after KB':>9} {'saved':>6} "
-             f"{'pass ms':>7} {'pages':>5} {'worst page':>10}  text"]
+             f"{'pages':>5} {'worst page':>10}  text"]
     for r in results:
         worst = max(r.differing, default=0.0)
         lines.append(
             f"{r.script:6} {r.language:8} {r.bytes_before / 1024:9.1f} {r.bytes_after / 1024:9.1f} "
-            f"{1 - r.bytes_after / r.bytes_before:6.0%} {r.pass_ms:7.0f} {len(r.differing):5d} "
+            f"{1 - r.bytes_after / r.bytes_before:6.0%} {len(r.differing):5d} "
             f"{worst:10.4%}  {'same' if r.same_text else 'DIFFERENT'}"
             + ("" if r.ok else "   FAILS"))
     before = sum(r.bytes_before for r in results)
     after = sum(r.bytes_after for r in results)
     lines.append(f"{len(results)} PDFs: {before / 1024:.0f} KB -> {after / 1024:.0f} KB; "
-                 f"the pass takes {sum(r.pass_ms for r in results) / max(len(results), 1):.0f} ms "
-                 f"a PDF on average; pages over {PAGE_LIMIT:.0%} of pixels changed by more than "
+                 f"pages over {PAGE_LIMIT:.0%} of pixels changed by more than "
                  f"{GREY_THRESHOLD} grey levels: "
                  f"{sum(share >= PAGE_LIMIT for r in results for share in r.differing)}; "
                  f"text changed: {sum(not r.same_text for r in results)}")

@@ -16,17 +16,18 @@ import zlib
 
 import pikepdf
 
-from .font_subsets import compact_fonts
+from .font_subsets import Compacted, compact_fonts
 from .tagging import mark_margin_content_as_artifacts
 
 
-def finish_pdf(data: bytes, identifier: str) -> bytes:
+def finish_pdf(data: bytes, identifier: str, fonts: dict[str, Compacted] | None = None) -> bytes:
     """The PDF ``data`` (as WeasyPrint writes it with ``uncompressed_pdf``) with its
-    margin content as artifacts, its fonts compacted, its streams compressed and
-    ``identifier`` as the first part of its /ID."""
+    margin content as artifacts, its fonts compacted (``fonts``: those
+    ``font_subsets.compact_subsets`` made as it was written), its streams
+    compressed and ``identifier`` as the first part of its /ID."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         mark_margin_content_as_artifacts(pdf)
-        compact_fonts(pdf)
+        compact_fonts(pdf, fonts)
         return save_pdf(pdf, identifier)
 
 

@@ -1,15 +1,19 @@
 """Embedded fonts cut down to the glyphs the PDF draws, each named by a tag of its own.
 
-Why this pass exists: WeasyPrint subsets every font with *retained glyph ids*
+Why this module exists: WeasyPrint subsets every font with *retained glyph ids*
 (HarfBuzz's RETAIN_GIDS), so that the glyph numbers in its content streams stay
 the font's own. An embedded subset of a Noto CJK face therefore keeps all of its
 ~63,000 glyph slots, an empty charstring in each, and full-length hmtx and vmtx
 tables: 700-800 KB a face for a few hundred glyphs, most of a Chinese, Japanese
-or Korean PDF. Here HarfBuzz's subsetter (through uharfbuzz, HarfBuzz's own
-Python binding, a millisecond a face) cuts each embedded program again, to just
-the glyphs the PDF uses, in a compact glyph order, without touching any content
-stream: the character codes (CIDs) stay WeasyPrint's glyph numbers, and the font
-says where each glyph now sits:
+or Korean PDF, and two passes of the subsetter over the whole face, a fifth of
+the cost of a CJK page.
+
+``compact_subsets`` has WeasyPrint embed, instead, a compact subset of each font
+(HarfBuzz's subsetter, one pass over the font Pango shaped with), and
+``compact_fonts`` (in the finishing pass, finish.py) then tells the PDF where
+each glyph now sits, without touching any content stream: the character codes
+(CIDs) stay WeasyPrint's glyph numbers. A program embedded some other way is
+cut again here, through uharfbuzz (HarfBuzz's own Python binding).
 
 - a CID-keyed CFF program (Noto CJK) is embedded bare (FontFile3 /CIDFontType0C):
   its charset names each compact glyph by its CID, the old glyph number, and the
@@ -18,7 +22,7 @@ says where each glyph now sits:
   glyph numbers to new ones, and keeps only the tables a renderer needs, and its
   cmap, which the dotted-circle check (glyphs.py) reads.
 
-A program that would not come out smaller is kept as it is, so no PDF grows.
+A program cut again here that would not come out smaller is kept as it is.
 
 It also gives each subset the six-letter tag the PDF specification asks for
 (ISO 32000 9.6.4: the tag identifies the subset). WeasyPrint derives the tag
@@ -32,10 +36,13 @@ the same PDF in gives the same PDF out.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import io
 import re
 import zlib
+from dataclasses import dataclass
 
 import pikepdf
 
@@ -61,18 +68,172 @@ def compact_embedded_fonts(data: bytes) -> bytes:
         return save_pdf(pdf)
 
 
-def compact_fonts(pdf: pikepdf.Pdf) -> None:
+def compact_fonts(pdf: pikepdf.Pdf, made: dict[str, "Compacted"] | None = None) -> None:
     """Cut each font program embedded in ``pdf`` down to the glyphs it draws,
-    compressed, and name it with a subset tag taken from its bytes.
+    and name it with a subset tag taken from its bytes.
 
-    The content streams are not touched. A program that would not come out
-    smaller is kept (only its tag changes).
+    ``made`` holds the programs ``compact_subsets`` made while the PDF was
+    written, by font name; the others are cut here. The content streams are not
+    touched. A program that would not come out smaller is kept (only its tag
+    changes).
     """
     for stream, cid_fonts in _programs_by_stream(pdf).values():
-        program = _compact(pdf, stream, cid_fonts)
+        program = _compact(pdf, stream, cid_fonts, made or {})
         tag = subset_tag(program)
         for cid_font, type0_fonts in cid_fonts:
             _rename(cid_font, type0_fonts, tag)
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """A font cut down to the glyphs a PDF draws, in a compact glyph order."""
+
+    program: bytes  # what WeasyPrint embeds: an OpenType or TrueType font
+    embedded: bytes  # what the PDF keeps: the bare CFF of a CFF font, else the program
+    cid_to_gid: bytes | None  # a TrueType font's /CIDToGIDMap; None for CFF
+
+
+@contextlib.contextmanager
+def compact_subsets():
+    """Within the block, WeasyPrint embeds each font as a compact subset made
+    from the font itself, in one pass of HarfBuzz's subsetter, instead of its
+    own two passes that keep every glyph slot, which ``compact_fonts`` would
+    then cut again. Yields the programs made, by font name, for
+    ``compact_fonts``. Fonts it cannot cut so (variable, colour and bitmap
+    fonts, which the handouts never use) are left to WeasyPrint."""
+    from weasyprint.pdf.fonts import Font
+
+    original = Font.subset
+    made: dict[str, Compacted] = {}
+
+    def subset(font, to_unicode, hinting):
+        compacted = None
+        if to_unicode and not (font.png or font.svg or font.colr or font.bitmap
+                               or "fvar" in font.tables):
+            used = {0} | set(to_unicode) | set(font.widths)
+            compacted = _compact_face(font.hb_face, used, font.tables, hinting)
+        if compacted is None:
+            return original(font, to_unicode, hinting)
+        font.file_content = compacted.program
+        made[font.name.decode()[1:]] = compacted
+        return None
+
+    Font.subset = subset
+    try:
+        yield made
+    finally:
+        Font.subset = original
+
+
+# What WeasyPrint's bindings to HarfBuzz lack: a subset plan and its glyph map.
+_PLAN_DECLARATIONS = """
+    typedef ... hb_subset_plan_t;
+    typedef ... hb_map_t;
+    hb_subset_plan_t * hb_subset_plan_create_or_fail (hb_face_t *face,
+                                                      const hb_subset_input_t *input);
+    void hb_subset_plan_destroy (hb_subset_plan_t *plan);
+    hb_face_t * hb_subset_plan_execute_or_fail (hb_subset_plan_t *plan);
+    const hb_map_t * hb_subset_plan_old_to_new_glyph_mapping (const hb_subset_plan_t *plan);
+    hb_codepoint_t hb_map_get (const hb_map_t *map, hb_codepoint_t key);
+"""
+_NO_GLYPH = 0xFFFFFFFF  # HB_MAP_VALUE_INVALID
+
+
+@functools.lru_cache(maxsize=1)
+def _harfbuzz_plans():
+    """An FFI sharing WeasyPrint's HarfBuzz types, with the plan functions, and
+    the libraries that have them (None without libharfbuzz-subset)."""
+    import cffi
+    from weasyprint.text.ffi import ffi, harfbuzz_subset
+
+    if harfbuzz_subset is None:
+        return None
+    plans = cffi.FFI()
+    plans.include(ffi)
+    plans.cdef(_PLAN_DECLARATIONS)
+    return plans, plans.dlopen("libharfbuzz-subset.so.0"), plans.dlopen("libharfbuzz.so.0")
+
+
+def _compact_face(hb_face, used: set[int], tables: list[str], hinting: bool) -> Compacted | None:
+    """The ``used`` glyphs of the font ``hb_face`` (WeasyPrint's HarfBuzz face),
+    cut as ``_subset_plan`` cuts an embedded program; None if HarfBuzz cannot."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    bindings = _harfbuzz_plans()
+    if bindings is None:
+        return None
+    plans, subset_library, harfbuzz_library = bindings
+    subset_input = plans.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
+                            harfbuzz_subset.hb_subset_input_destroy)
+    glyphs = sorted(used)
+    harfbuzz.hb_set_add_sorted_array(harfbuzz_subset.hb_subset_input_glyph_set(subset_input),
+                                     plans.new("hb_codepoint_t[]", glyphs), len(glyphs))
+    # Charstrings without subroutines: a few hundred CJK glyphs need few of
+    # the thousands of subroutines a face shares, and compress better without.
+    flags = (harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+             | harfbuzz_subset.HB_SUBSET_FLAGS_NO_LAYOUT_CLOSURE
+             | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    if not hinting:  # as WeasyPrint cuts them
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    harfbuzz_subset.hb_subset_input_set_flags(subset_input, flags)
+    cff = "CFF " in tables
+    # Dropping the layout tables also keeps HarfBuzz from adding the glyphs
+    # they could substitute (NO_LAYOUT_CLOSURE is newer than HarfBuzz 6).
+    kept = ("CFF ", "head", "hhea", "hmtx", "maxp", "OS/2", "cmap", "post") if cff \
+        else _TRUETYPE_TABLES
+    drop = sorted(harfbuzz.hb_tag_from_string(tag.encode(), -1) for tag in tables
+                  if tag not in kept)
+    if drop:
+        harfbuzz.hb_set_add_sorted_array(
+            harfbuzz_subset.hb_subset_input_set(
+                subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG),
+            plans.new("hb_codepoint_t[]", drop), len(drop))
+    plan = subset_library.hb_subset_plan_create_or_fail(hb_face, subset_input)
+    if plan == plans.NULL:
+        return None
+    plan = plans.gc(plan, subset_library.hb_subset_plan_destroy)
+    glyph_map = subset_library.hb_subset_plan_old_to_new_glyph_mapping(plan)
+    new_glyphs = {old: harfbuzz_library.hb_map_get(glyph_map, old) for old in glyphs}
+    face = subset_library.hb_subset_plan_execute_or_fail(plan)
+    if face == plans.NULL:
+        return None
+    face = plans.gc(face, harfbuzz.hb_face_destroy)
+    program = get_hb_object_data(face)
+    if not program:
+        return None
+    if cff:
+        table = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(b"CFF ", -1))
+        length = plans.new("unsigned int *")
+        data = harfbuzz.hb_blob_get_data(table, length)
+        bare = bytes(plans.buffer(data, length[0])) if length[0] else b""
+        harfbuzz.hb_blob_destroy(table)
+        if not bare or not _cids_are_old_glyphs(bare, new_glyphs):
+            return None
+        return Compacted(program, bare, None)
+    cid_to_gid = bytearray(2 * (max(used) + 1))
+    for old, new in new_glyphs.items():
+        if new != _NO_GLYPH:
+            cid_to_gid[2 * old:2 * old + 2] = new.to_bytes(2, "big")
+    return Compacted(program, program, bytes(cid_to_gid))
+
+
+def _cids_are_old_glyphs(cff: bytes, new_glyphs: dict[int, int]) -> bool:
+    """Whether the CID-keyed CFF ``cff`` names each glyph by its old number,
+    which the content streams draw it with (``new_glyphs``: old to new)."""
+    from fontTools.cffLib import CFFFontSet
+
+    font_set = CFFFontSet()
+    font_set.decompile(io.BytesIO(cff), None)
+    top = font_set.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return False
+    for old, new in new_glyphs.items():
+        if old and new != _NO_GLYPH:
+            match = _CID_NAME.fullmatch(top.charset[new])
+            if match is None or int(match[1]) != old:
+                return False
+    return True
 
 
 def subset_tag(program: bytes) -> str:
@@ -111,13 +272,17 @@ def _programs_by_stream(pdf) -> dict[tuple, tuple]:
     return programs
 
 
-def _compact(pdf, stream, cid_fonts) -> bytes:
+def _compact(pdf, stream, cid_fonts, made: dict[str, Compacted]) -> bytes:
     """Re-subset one program in place, if that makes it smaller; its bytes as embedded."""
     program = stream.read_bytes()
     used = {0}  # .notdef, which a renderer falls back to
     for cid_font, _type0_fonts in cid_fonts:
         used |= drawn_glyphs(cid_font.get("/W", []))
-    if stream.get("/Subtype") == "/OpenType":
+    ready = {made.get(str(cid_font.BaseFont)[1:]) for cid_font, _type0_fonts in cid_fonts}
+    if len(ready) == 1 and None not in ready:
+        compacted = ready.pop()
+        compact, cid_to_gid = compacted.embedded, compacted.cid_to_gid
+    elif stream.get("/Subtype") == "/OpenType":
         compact, cid_to_gid = _compact_cff(program, used), None
     elif "/Length1" in stream:
         compact, cid_to_gid = _compact_truetype(program, used)
@@ -184,23 +349,12 @@ def _compact_cff(program: bytes, used: set[int]) -> bytes | None:
     glyph's CID stays the number WeasyPrint drew it with when the font's CIDs
     are its glyph numbers, as in Noto CJK; that is checked, not assumed.
     """
-    from fontTools.cffLib import CFFFontSet
-
     plan = _subset_plan(program, used)
     if plan is None:
         return None
     cff = plan.execute().reference_table("CFF ").data
-    if not cff:
+    if not cff or not _cids_are_old_glyphs(cff, dict(plan.old_to_new_glyph_mapping)):
         return None
-    font_set = CFFFontSet()
-    font_set.decompile(io.BytesIO(cff), None)
-    top = font_set.topDictIndex[0]
-    if not hasattr(top, "ROS"):
-        return None
-    for new_gid, old_gid in sorted(plan.new_to_old_glyph_mapping.items()):
-        match = _CID_NAME.fullmatch(top.charset[new_gid])
-        if old_gid and (match is None or int(match[1]) != old_gid):
-            return None
     return cff
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import copy
 import datetime
+import os
 import struct
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jinja2
@@ -30,15 +32,20 @@ def make_thumbnails(out_dir: Path, manifest: dict) -> None:
     """A small PNG of each language's first page, made from its first PDF.
 
     Only a thumbnail older than its PDF is made again. Poppler's pdftoppm draws
-    it; the manifest names it as the language's ``thumbnail``.
+    it, one process per core at a time; the manifest names it as the
+    language's ``thumbnail``.
     """
+    to_draw = []
     for handout in manifest["handouts"]:
         for language in handout["languages"]:
             pdf = out_dir / language["files"][0]["path"]
             png = pdf.with_name(f"{handout['slug']}.{language['code']}.png")
             if not png.is_file() or png.stat().st_mtime_ns < pdf.stat().st_mtime_ns:
-                _draw_first_page(pdf, png)
+                to_draw.append((pdf, png))
             language["thumbnail"] = png.relative_to(out_dir).as_posix()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        # list(): the first failure is raised here.
+        list(pool.map(lambda pair: _draw_first_page(*pair), to_draw))
 
 
 def _draw_first_page(pdf: Path, png: Path) -> None:

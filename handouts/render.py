@@ -247,13 +247,14 @@ def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
 
     from .fetch import ProjectFetcher
     from .finish import finish_pdf
+    from .font_subsets import compact_subsets
     from .text_layer import exact_text_layer
 
     fetcher = ProjectFetcher(templates_dir)
     base_url = source.parent.as_uri() + "/"
     # PDF/UA-1: tagged structure (headings, lists, links), /Lang, the title shown
     # in the window, running headers and footers as artifacts.
-    with missing_glyphs() as missing, exact_text_layer() as drawing:
+    with missing_glyphs() as missing, exact_text_layer() as drawing, compact_subsets() as fonts:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             stylesheets=stylesheets, font_config=_font_configuration(language.writing.code))
         data = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=True)
@@ -265,7 +266,7 @@ def html_to_pdf(html: str, stylesheets: list, source: Path, templates_dir: Path,
         raise MissingGlyphsError(language, missing)
     if drawing.dotted_circle_fonts:
         raise BrokenClusterError(language, drawing.dotted_circle_fonts)
-    return finish_pdf(data, identifier), document
+    return finish_pdf(data, identifier, fonts), document
 
 
 @functools.lru_cache(maxsize=1)

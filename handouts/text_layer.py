@@ -147,7 +147,8 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
         right_to_left = bool(glyph_item.item.analysis.level % 2)
         stand_ins = drawing.stand_ins.setdefault(font.hash, set())
         dotted_circle = drawing.dotted_circle(font)
-        to_unicode = font.to_unicode
+        to_unicode, widths = font.to_unicode, font.widths
+        empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
         for indices, text in _clusters(glyph_item, utf8, hyphen_start):
             if len(indices) == 1:
                 info = glyphs[indices[0]]
@@ -156,10 +157,22 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                     drawing.found_dotted_circle(font)
                 # The common case, kept short: a glyph of its own for its
                 # text, which its ToUnicode entry already is or now becomes.
-                if (text and glyph_id not in stand_ins and glyph_id != pango.PANGO_GLYPH_EMPTY
-                        and not glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG
+                if (text and glyph_id not in stand_ins and glyph_id != empty
+                        and not glyph_id & unknown
                         and to_unicode.setdefault(glyph_id, text) == text):
-                    _draw_glyph(shown, stream, font, font_size, pango_font, info, glyph_id)
+                    geometry = info.geometry
+                    advance = widths.get(glyph_id)
+                    if advance is None or geometry.y_offset:
+                        _draw_glyph(shown, stream, font, font_size, pango_font, info, glyph_id)
+                        continue
+                    # _draw_glyph for a glyph with no rise and a known advance.
+                    offset = geometry.x_offset / font_size
+                    if offset:
+                        shown.adjust(-offset)
+                    shown.glyph(glyph_id)
+                    kerning = advance + offset - geometry.width * 1000 * FROM_UNITS / font_size
+                    if kerning:
+                        shown.adjust(int(kerning))
                     continue
             glyph_ids = [glyphs[i].glyph for i in indices]
             if dotted_circle in glyph_ids and DOTTED_CIRCLE not in text:

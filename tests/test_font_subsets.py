@@ -4,12 +4,14 @@ tag that identifies each subset."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 
 import pikepdf
 import pytest
 
-from handouts.font_subsets import compact_embedded_fonts, subset_tag
+from handouts.finish import finish_pdf
+from handouts.font_subsets import compact_embedded_fonts, compact_subsets, subset_tag
 from handouts.glyphs import dotted_circle_fonts
 
 # Chinese in its Noto CJK face, bold and regular, with Latin in Noto Sans and a
@@ -34,6 +36,19 @@ def before():
 @pytest.fixture(scope="module")
 def after(before):
     return compact_embedded_fonts(before)
+
+
+@pytest.fixture(scope="module")
+def built_compact():
+    """PAGE as the build writes it: compact subsets made from the fonts
+    themselves while WeasyPrint writes, then the finishing pass."""
+    import weasyprint
+
+    with compact_subsets() as made:
+        data = weasyprint.HTML(string=PAGE).write_pdf(pdf_variant="pdf/ua-1",
+                                                      uncompressed_pdf=True)
+    assert set(made) == {name.decode()[1:] for name in re.findall(rb"/BaseFont\s*(/[^/\s]+)", data)}
+    return finish_pdf(data, "0123456789abcdef", made)
 
 
 _OPEN = []  # the PDFs fonts() read, kept open while the tests look at their objects
@@ -78,6 +93,29 @@ def test_the_cjk_face_keeps_only_the_glyphs_it_draws(before, after):
     # The content streams are as they were: the CIDs are WeasyPrint's glyph numbers.
     old_pages, new_pages = pikepdf.open(io.BytesIO(before)).pages, pikepdf.open(io.BytesIO(after)).pages
     assert [p.Contents.read_bytes() for p in old_pages] == [p.Contents.read_bytes() for p in new_pages]
+
+
+def pages_and_text(data: bytes, tmp_path, name: str) -> tuple[bytes, list[bytes]]:
+    """What pdftotext reads in the PDF ``data``, and its pages drawn by pdftoppm."""
+    (tmp_path / f"{name}.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "100", "-gray", tmp_path / f"{name}.pdf",
+                    tmp_path / name], check=True)
+    return text(data, tmp_path), [page.read_bytes() for page in
+                                  sorted(tmp_path.glob(f"{name}-*.pgm"))]
+
+
+def test_the_builds_own_subsets_draw_the_same_pages_and_text(before, built_compact, tmp_path):
+    old_text, old_pages = pages_and_text(before, tmp_path, "before")
+    new_text, new_pages = pages_and_text(built_compact, tmp_path, "built")
+    assert old_pages and new_pages == old_pages
+    assert new_text == old_text
+    cjk = fonts(built_compact)["Noto-Sans-CJK-SC"]
+    assert program(cjk).Subtype == "/CIDFontType0C"
+    assert len(program(cjk).read_raw_bytes()) < len(program(fonts(before)["Noto-Sans-CJK-SC"])
+                                                    .read_raw_bytes()) / 5
+    truetype = [font.DescendantFonts[0] for font in fonts(built_compact).values()
+                if "/FontFile2" in font.DescendantFonts[0].FontDescriptor]
+    assert truetype and all(isinstance(font.CIDToGIDMap, pikepdf.Stream) for font in truetype)
 
 
 def test_pages_and_text_are_the_same_after_the_pass(before, after, tmp_path):
