@@ -1,7 +1,7 @@
 """The worker processes that render jobs in parallel.
 
 Each worker renders many jobs, keeping its parsed stylesheets and compiled
-templates, hands memory back between jobs, and dies with the build that
+templates, hands memory back when it moves to another script, and dies with the build that
 started it. A job that fails gives its reason instead of a record; it never
 stops the other jobs.
 """
@@ -112,16 +112,22 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
+# The script of the last job this worker rendered (each worker process has its own).
+_last_script: list[str] = []
+
+
 def _run_in_worker(run: RunJob, job: Job, out_dir: Path) -> object:
-    try:
-        return run_safely(run, job, out_dir)
-    finally:
+    # Memory goes back when the script changes: the worker then drops the fonts
+    # it kept for the last one (render.py), a CJK face's 20 MB collection among
+    # them. Between jobs of one script it keeps the memory it will use again.
+    if _last_script and _last_script[0] != job.language.writing.code:
         _release_memory()
+    _last_script[:] = [job.language.writing.code]
+    return run_safely(run, job, out_dir)
 
 
 def _release_memory() -> None:
-    """Hand memory back between jobs: a CJK document reads whole 20 MB font
-    collections, and a worker renders many documents."""
+    """Hand the memory that the last documents left back to the system."""
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
