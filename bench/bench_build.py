@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -71,8 +70,8 @@ class PeakMemory:
     """Samples the peak resident memory (VmHWM, which the kernel keeps) of every
     descendant process, twice a second: a scan of /proc costs about 4 ms of
     CPU, which at a higher rate would be taken from the build it measures. The
-    largest peak of all is also read exactly, from getrusage, when the build
-    has ended (``clean_build``)."""
+    largest peak of all is also read exactly, from wait4, when the build has
+    ended (``clean_build``)."""
 
     INTERVAL = 0.5  # seconds
 
@@ -129,25 +128,24 @@ class CleanBuild:
 
 def clean_build(root: Path, out: Path, options: tuple[str, ...] = ()) -> CleanBuild:
     """Build ``root``'s project into the empty folder ``out``, timing and watching it."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen([*BUILD, "--root", str(root), "build", "--out", str(out), *options],
                                stdout=subprocess.DEVNULL)
     with PeakMemory(process.pid) as memory:
-        process.wait()
+        # wait4 gives the build's own resource use with that of every process
+        # it waited for (its workers, its thumbnailers), and nothing else's.
+        _pid, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"the build of {root} failed ({process.returncode})")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = usage.ru_utime + usage.ru_stime
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     files = [{**entry, "language": language["code"]} for handout in manifest["handouts"]
              for language in handout["languages"] for entry in language["files"]]
     peaks = sorted(memory.peaks.values(), reverse=True)
-    # The largest peak of any process this benchmark has waited for, so far
-    # (Linux: kilobytes); a build's own is at most that, and at least its
-    # largest sampled one.
-    largest = max(after.ru_maxrss, peaks[0] if peaks else 0)
+    # The largest peak of the build and its processes, exactly (Linux: kilobytes).
+    largest = max(usage.ru_maxrss, peaks[0] if peaks else 0)
     if not peaks or largest > peaks[0]:
         peaks.insert(0, largest)
     return CleanBuild(wall, cpu, out, files, peaks)
