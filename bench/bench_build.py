@@ -69,9 +69,8 @@ TARGET_NAIVE_OVER_A = 3  # one weasyprint command a file / the build
 class PeakMemory:
     """Samples the peak resident memory (VmHWM, which the kernel keeps) of every
     descendant process, twice a second: a scan of /proc costs about 4 ms of
-    CPU, which at a higher rate would be taken from the build it measures. The
-    largest peak of all is also read exactly, from wait4, when the build has
-    ended (``clean_build``)."""
+    CPU, which at a higher rate would be taken from the build it measures. A
+    process that lives less than half a second (a thumbnailer) may be missed."""
 
     INTERVAL = 0.5  # seconds
 
@@ -132,8 +131,8 @@ def clean_build(root: Path, out: Path, options: tuple[str, ...] = ()) -> CleanBu
     process = subprocess.Popen([*BUILD, "--root", str(root), "build", "--out", str(out), *options],
                                stdout=subprocess.DEVNULL)
     with PeakMemory(process.pid) as memory:
-        # wait4 gives the build's own resource use with that of every process
-        # it waited for (its workers, its thumbnailers), and nothing else's.
+        # wait4 gives the build's own CPU time with that of every process it
+        # waited for (its workers, its thumbnailers), and nothing else's.
         _pid, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -143,11 +142,9 @@ def clean_build(root: Path, out: Path, options: tuple[str, ...] = ()) -> CleanBu
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     files = [{**entry, "language": language["code"]} for handout in manifest["handouts"]
              for language in handout["languages"] for entry in language["files"]]
+    # Not wait4's ru_maxrss: Linux gives a program started from this (large)
+    # process the peak of this one's memory as it was when the program started.
     peaks = sorted(memory.peaks.values(), reverse=True)
-    # The largest peak of the build and its processes, exactly (Linux: kilobytes).
-    largest = max(usage.ru_maxrss, peaks[0] if peaks else 0)
-    if not peaks or largest > peaks[0]:
-        peaks.insert(0, largest)
     return CleanBuild(wall, cpu, out, files, peaks)
 
 
