@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of the build, measured against WeasyPrint's own cost, in one run.
 
-    .venv/bin/python bench/bench_build.py                  # everything (about 6 minutes)
-    .venv/bin/python bench/bench_build.py --quick          # the naive loop on a sample only
+    .venv/bin/python bench/bench_build.py                  # everything (about 10 minutes)
+    .venv/bin/python bench/bench_build.py --quick          # the naive loop on a sample only (6 minutes)
     .venv/bin/python bench/bench_build.py --handouts 10    # also a build of 10 handouts
     .venv/bin/python bench/bench_build.py --only a,d       # only some parts
     .venv/bin/python bench/bench_build.py --only n --handouts 10 --paper letter --edition standard
