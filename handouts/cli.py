@@ -121,6 +121,9 @@ def make_parser() -> argparse.ArgumentParser:
     cmd.add_argument("catalogs", nargs="*", metavar="CODE|FILE",
                      help="language codes or PO files (default: every language)")
     cmd.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    cmd.add_argument("--readability", action="store_true",
+                     help="measure each handout's English source instead: Flesch-Kincaid "
+                          "grade, SMOG, words a sentence, and its hardest sentences")
 
     cmd = commands.add_parser(
         "check", help="check catalogs for broken placeholders, markup, numbers and more",

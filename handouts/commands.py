@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from .build import build, run_job
@@ -139,6 +140,8 @@ def cmd_init(project: Project, args) -> int:
 
 
 def cmd_stats(project: Project, args) -> int:
+    if args.readability:
+        return _readability(project, args.json)
     template = read_template(project.template_catalog)
     rows, notes, unreadable = [], [], []
     for label, path, language in _catalog_arguments(project, args.catalogs):
@@ -176,6 +179,27 @@ def cmd_stats(project: Project, args) -> int:
     for problem in unreadable:
         print(problem, file=sys.stderr)
     return 1 if unreadable else 0
+
+
+def _readability(project: Project, as_json: bool) -> int:
+    from .readability import measure
+
+    results = [measure(project, handout) for handout in project.handouts.values()]
+    if as_json:
+        print(json.dumps([{**asdict(result), "hardest": [
+            {**asdict(sentence), "path": str(sentence.path)} for sentence in result.hardest]}
+            for result in results], indent=2, ensure_ascii=False))
+        return 0
+    print(table(("handout", "Flesch-Kincaid grade", "SMOG", "words a sentence", "sentences"),
+                [[r.handout, f"{r.flesch_kincaid_grade:.1f}", f"{r.smog:.1f}",
+                  f"{r.words_per_sentence:.1f}", r.sentences] for r in results]))
+    for result in results:
+        print(f"\nthe hardest sentences of {result.handout} (Flesch-Kincaid grade):")
+        for sentence in result.hardest:
+            where = sentence.path.relative_to(project.root) if sentence.path.is_relative_to(
+                project.root) else sentence.path
+            print(f"  {sentence.grade:5.1f}  {where}:{sentence.line}: {sentence.text}")
+    return 0
 
 
 def cmd_check(project: Project, args) -> int:
