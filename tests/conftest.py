@@ -20,6 +20,16 @@ from handouts.catalogs import read_catalog
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "breast-cancer-recurrence"
 
+def _template_messages() -> int:
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "locales" / "handouts.pot").open("rb") as file:
+        return sum(1 for message in read_po(file) if message.id)
+
+
+# The messages of the template, which every complete catalog translates.
+MESSAGES = _template_messages()
+
 # Every language of the project, to parametrize tests over.
 LANGUAGE_CODES = list(load_project(ROOT).languages)
 DRAFT_CODES = [code for code, lang in load_project(ROOT).languages.items() if not lang.is_source]

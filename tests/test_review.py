@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from conftest import LANGUAGE_CODES, SLUG, cli, manifest_languages, pdf_text, read_manifest
+from conftest import LANGUAGE_CODES, MESSAGES, SLUG, cli, manifest_languages, pdf_text, read_manifest
 
 LETTER = ("--paper", "letter", "--edition", "standard")
 
@@ -38,12 +38,12 @@ def line_of(path, text):
 def test_a_review_stamp_makes_the_pdfs_page_and_manifest_credit_the_reviewer(project_copy, tmp_path):
     result = review(project_copy, "es", "--reviewer", "Ana Ruiz", "--date", "2027-01-31")
     assert result.returncode == 0, result.stderr
-    assert "41 message(s) reviewed by Ana Ruiz on 2027-01-31" in result.stdout
+    assert f"{MESSAGES} message(s) reviewed by Ana Ruiz on 2027-01-31" in result.stdout
     stamp = tomllib.loads((project_copy / "locales/es/LC_MESSAGES/handouts.review.toml")
                           .read_text(encoding="utf-8"))
     assert (stamp["reviewer"], str(stamp["date"]), stamp["translator"], stamp["same_person"]) == (
         "Ana Ruiz", "2027-01-31", "handouts project", False)
-    assert len(stamp["message"]) == 41 and stamp["message"][0]["english"]
+    assert len(stamp["message"]) == MESSAGES and stamp["message"][0]["english"]
 
     assert cli("--root", project_copy, "--lang", "es", *LETTER, "--out", tmp_path).returncode == 0
     for page in pdf_text(tmp_path / SLUG / f"{SLUG}.es.letter.standard.pdf"):

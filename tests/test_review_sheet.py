@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, cli, normalise, pdf_text
+from conftest import MESSAGES, ROOT, cli, normalise, pdf_text
 from handouts import load_project
 from handouts.catalogs import read_catalog
 from handouts.editions import PAPERS
@@ -56,7 +56,7 @@ def test_the_sheet_holds_english_beside_translation_and_a_sign_off(project_copy,
     assert "Treatment When Breast Cancer Comes Back" in text
     assert "Tratamiento cuando el cáncer de seno regresa" in text
     assert "Español · Spanish (es)" in text and "locales/es/LC_MESSAGES/handouts.po" in text
-    assert "Catalog revised: November 25, 2026" in text and "Messages: 41" in text
+    assert "Catalog revised: November 25, 2026" in text and f"Messages: {MESSAGES}" in text
     assert "Referencias" in table_row(path, "References")
     # The translator's note (#.) of the message it belongs to.
     assert "the page number in the footer of every page" in text
@@ -72,7 +72,7 @@ def test_the_sheet_holds_english_beside_translation_and_a_sign_off(project_copy,
 @pytest.mark.slow
 def test_the_state_column_follows_the_review_stamp(project_copy):
     _, text = sheet(project_copy)
-    assert len(re.findall(r"\bNew\b", text)) == 41
+    assert len(re.findall(r"\bNew\b", text)) == MESSAGES
     assert "Reviewed" not in text and "Changed since review" not in text
 
     review = cli("--root", project_copy, "review", "es", "--reviewer", "Ana Ruiz",
@@ -97,7 +97,7 @@ def test_untranslated_and_plural_messages_are_listed_with_each_form_labelled(pro
              'msgstr[1] "%(num)d consultas"\n')
     catalog.write_text(text, encoding="utf-8")
     path, text = sheet(project_copy)
-    assert "Messages: 42 (41 new, 1 not translated)" in text
+    assert f"Messages: {MESSAGES + 1} ({MESSAGES} new, 1 not translated)" in text
     row = table_row(path, "References")
     assert "Not" in row and "translated" in row and "(no translation)" in row
     row = table_row(path, "visits")
@@ -183,7 +183,7 @@ def test_the_sheet_is_tagged_titled_in_english_and_the_translations_in_their_lan
         kids = node.get("/K", [])
         stack.extend(kid for kid in (kids if isinstance(kids, list) else [kids])
                      if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"))
-    assert len(headers) >= 7 and cells_in_spanish == 41
+    assert len(headers) >= 7 and cells_in_spanish == MESSAGES
 
 
 @pytest.mark.slow
@@ -194,7 +194,7 @@ def test_the_same_sources_give_the_same_bytes(project_copy):
     once = render_review_sheet(project, language, catalog, None, PAPERS["letter"])
     assert once == render_review_sheet(project, language, catalog, None, PAPERS["letter"])
     rows = sheet_rows(catalog, None)
-    assert len(rows) == 41 and rows[0].number == 1 and rows[0].line == 23
+    assert len(rows) == MESSAGES and rows[0].number == 1 and rows[0].line == 23
 
 
 @pytest.mark.parametrize("args, message", [
