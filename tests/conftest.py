@@ -29,6 +29,8 @@ def _template_messages() -> int:
 
 # The messages of the template, which every complete catalog translates.
 MESSAGES = _template_messages()
+# The percent translated, as a catalog gives it, with one message of them left out.
+ALL_BUT_ONE = round(100 * (MESSAGES - 1) / MESSAGES, 1)
 
 # Every language of the project, to parametrize tests over.
 LANGUAGE_CODES = list(load_project(ROOT).languages)
