@@ -37,7 +37,6 @@ the same PDF in gives the same PDF out.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import io
 import re
@@ -56,6 +55,7 @@ _TRUETYPE_TABLES = ("head", "hhea", "maxp", "loca", "glyf", "hmtx", "cvt ", "fpg
 
 # A CID-keyed CFF glyph is named by its CID: "cid01234".
 _CID_NAME = re.compile(r"cid(\d+)")
+_NO_GLYPH = 0xFFFFFFFF  # HarfBuzz's HB_MAP_VALUE_INVALID: a glyph the subset lacks
 
 
 def compact_embedded_fonts(data: bytes) -> bytes:
@@ -125,50 +125,21 @@ def compact_subsets():
         Font.subset = original
 
 
-# What WeasyPrint's bindings to HarfBuzz lack: a subset plan and its glyph map.
-_PLAN_DECLARATIONS = """
-    typedef ... hb_subset_plan_t;
-    typedef ... hb_map_t;
-    hb_subset_plan_t * hb_subset_plan_create_or_fail (hb_face_t *face,
-                                                      const hb_subset_input_t *input);
-    void hb_subset_plan_destroy (hb_subset_plan_t *plan);
-    hb_face_t * hb_subset_plan_execute_or_fail (hb_subset_plan_t *plan);
-    const hb_map_t * hb_subset_plan_old_to_new_glyph_mapping (const hb_subset_plan_t *plan);
-    hb_codepoint_t hb_map_get (const hb_map_t *map, hb_codepoint_t key);
-"""
-_NO_GLYPH = 0xFFFFFFFF  # HB_MAP_VALUE_INVALID
-
-
-@functools.lru_cache(maxsize=1)
-def _harfbuzz_plans():
-    """An FFI sharing WeasyPrint's HarfBuzz types, with the plan functions, and
-    the libraries that have them (None without libharfbuzz-subset)."""
-    import cffi
-    from weasyprint.text.ffi import ffi, harfbuzz_subset
-
-    if harfbuzz_subset is None:
-        return None
-    plans = cffi.FFI()
-    plans.include(ffi)
-    plans.cdef(_PLAN_DECLARATIONS)
-    return plans, plans.dlopen("libharfbuzz-subset.so.0"), plans.dlopen("libharfbuzz.so.0")
-
-
 def _compact_face(hb_face, used: set[int], tables: list[str], hinting: bool) -> Compacted | None:
     """The ``used`` glyphs of the font ``hb_face`` (WeasyPrint's HarfBuzz face),
     cut as ``_subset_plan`` cuts an embedded program; None if HarfBuzz cannot."""
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
     from weasyprint.text.fonts import get_hb_object_data
 
-    bindings = _harfbuzz_plans()
-    if bindings is None:
+    from . import harfbuzz as hb
+
+    if hb.harfbuzz_subset is None:
         return None
-    plans, subset_library, harfbuzz_library = bindings
-    subset_input = plans.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
-                            harfbuzz_subset.hb_subset_input_destroy)
+    subset_input = hb.ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
+                           harfbuzz_subset.hb_subset_input_destroy)
     glyphs = sorted(used)
     harfbuzz.hb_set_add_sorted_array(harfbuzz_subset.hb_subset_input_glyph_set(subset_input),
-                                     plans.new("hb_codepoint_t[]", glyphs), len(glyphs))
+                                     hb.ffi.new("hb_codepoint_t[]", glyphs), len(glyphs))
     # Charstrings without subroutines: a few hundred CJK glyphs need few of
     # the thousands of subroutines a face shares, and compress better without.
     flags = (harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
@@ -188,25 +159,25 @@ def _compact_face(hb_face, used: set[int], tables: list[str], hinting: bool) -> 
         harfbuzz.hb_set_add_sorted_array(
             harfbuzz_subset.hb_subset_input_set(
                 subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG),
-            plans.new("hb_codepoint_t[]", drop), len(drop))
-    plan = subset_library.hb_subset_plan_create_or_fail(hb_face, subset_input)
-    if plan == plans.NULL:
+            hb.ffi.new("hb_codepoint_t[]", drop), len(drop))
+    plan = hb.harfbuzz_subset.hb_subset_plan_create_or_fail(hb_face, subset_input)
+    if plan == hb.ffi.NULL:
         return None
-    plan = plans.gc(plan, subset_library.hb_subset_plan_destroy)
-    glyph_map = subset_library.hb_subset_plan_old_to_new_glyph_mapping(plan)
-    new_glyphs = {old: harfbuzz_library.hb_map_get(glyph_map, old) for old in glyphs}
-    face = subset_library.hb_subset_plan_execute_or_fail(plan)
-    if face == plans.NULL:
+    plan = hb.ffi.gc(plan, hb.harfbuzz_subset.hb_subset_plan_destroy)
+    glyph_map = hb.harfbuzz_subset.hb_subset_plan_old_to_new_glyph_mapping(plan)
+    new_glyphs = {old: hb.harfbuzz.hb_map_get(glyph_map, old) for old in glyphs}
+    face = hb.harfbuzz_subset.hb_subset_plan_execute_or_fail(plan)
+    if face == hb.ffi.NULL:
         return None
-    face = plans.gc(face, harfbuzz.hb_face_destroy)
+    face = hb.ffi.gc(face, harfbuzz.hb_face_destroy)
     program = get_hb_object_data(face)
     if not program:
         return None
     if cff:
         table = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(b"CFF ", -1))
-        length = plans.new("unsigned int *")
+        length = hb.ffi.new("unsigned int *")
         data = harfbuzz.hb_blob_get_data(table, length)
-        bare = bytes(plans.buffer(data, length[0])) if length[0] else b""
+        bare = bytes(hb.ffi.buffer(data, length[0])) if length[0] else b""
         harfbuzz.hb_blob_destroy(table)
         if not bare or not _cids_are_old_glyphs(bare, new_glyphs):
             return None

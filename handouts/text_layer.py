@@ -35,20 +35,12 @@ import contextlib
 import functools
 import unicodedata
 
-import cffi
-
 # Loaded with rendering only: render.py imports this module when a PDF renders.
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.logger import LOGGER
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
-# HarfBuzz's character map lookup, on the fonts Pango shaped with: WeasyPrint's
-# bindings lack it, and this FFI shares their types.
-_harfbuzz_ffi = cffi.FFI()
-_harfbuzz_ffi.include(ffi)
-_harfbuzz_ffi.cdef("hb_bool_t hb_font_get_nominal_glyph "
-                   "(hb_font_t *font, hb_codepoint_t unicode, hb_codepoint_t *glyph);")
-_harfbuzz = _harfbuzz_ffi.dlopen("libharfbuzz.so.0")  # the library WeasyPrint has loaded
+from .harfbuzz import nominal_glyph
 
 # Characters the build inserts to steer line breaks: they are not the text.
 LINE_BREAK_CONTROLS = "\u200b\u2060"
@@ -96,9 +88,7 @@ class Drawing:
         """The glyph ``font``'s character map gives ``code_point``, if any."""
         known = self._nominal.setdefault(font.hash, {})
         if code_point not in known:
-            glyph = _harfbuzz_ffi.new("hb_codepoint_t *")
-            found = _harfbuzz.hb_font_get_nominal_glyph(font.hb_font, code_point, glyph)
-            known[code_point] = glyph[0] if found else None
+            known[code_point] = nominal_glyph(font.hb_font, code_point)
         return known[code_point]
 
     def dotted_circle(self, font) -> int | None:
