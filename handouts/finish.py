@@ -4,9 +4,9 @@ saves it.
 WeasyPrint writes the PDF uncompressed and without an identifier: given one,
 pydyf compresses every stream at level 9 and then serialises and compresses
 every object again to hash them for the /ID, and this pass reads and rewrites
-the streams anyway. Here the page furniture becomes artifacts (tagging.py), the fonts are
-cut down (font_subsets.py), every stream is compressed once, and the /ID is
-set; the same content gives the same bytes.
+the streams anyway. Here the page furniture becomes artifacts (tagging.py),
+the fonts are cut down (font_subsets.py), every stream is compressed once, and
+the /ID is set; the same content gives the same bytes.
 """
 
 from __future__ import annotations

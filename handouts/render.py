@@ -13,7 +13,6 @@ import datetime
 import functools
 import gettext
 import hashlib
-import io
 import re
 import traceback
 from dataclasses import dataclass
