@@ -152,7 +152,7 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                         and to_unicode.setdefault(glyph_id, text) == text):
                     geometry = info.geometry
                     advance = widths.get(glyph_id)
-                    if advance is None or geometry.y_offset:
+                    if advance is None or geometry.y_offset or shown.current_rise:
                         _draw_glyph(shown, stream, font, font_size, pango_font, info, glyph_id)
                         continue
                     # _draw_glyph for a glyph with no rise and a known advance.
@@ -185,6 +185,7 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                 shown.flush()
                 shown.end_actual_text()
     shown.flush()
+    shown.rise(0)
     return True
 
 
@@ -298,19 +299,10 @@ def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id
         font.to_unicode.setdefault(glyph_id, chr(codepoint))
 
     offset = glyph_info.geometry.x_offset / font_size
-    rise = glyph_info.geometry.y_offset / 1000
-    if rise:
-        shown.flush()
-        stream.set_text_rise(-rise)
-        if offset:
-            shown.adjust(-offset)
-        shown.glyph(glyph_id)
-        shown.flush()
-        stream.set_text_rise(0)
-    else:
-        if offset:
-            shown.adjust(-offset)
-        shown.glyph(glyph_id)
+    shown.rise(-glyph_info.geometry.y_offset / 1000)
+    if offset:
+        shown.adjust(-offset)
+    shown.glyph(glyph_id)
 
     if glyph_id not in font.widths and not width and _is_mark(font.to_unicode.get(glyph_id)):
         # A mark Pango gives no advance (it sits on its letter) is given none in
@@ -341,6 +333,16 @@ class _TextShown:
         self.stream = stream
         self.parts: list[str] = []
         self.glyphs: list[str] = []
+        self.current_rise = 0
+
+    def rise(self, amount: float) -> None:
+        """Raise the glyphs that follow by ``amount``. Nastaliq's glyphs sit on
+        a sloping baseline, each with a rise of its own: one text-rise operator
+        for each change, not two for every glyph as WeasyPrint writes them."""
+        if amount != self.current_rise:
+            self.flush()
+            self.stream.set_text_rise(amount)
+            self.current_rise = amount
 
     def glyph(self, glyph_id: int) -> None:
         self.glyphs.append(f"{glyph_id:04x}")
