@@ -158,7 +158,8 @@ def _build(project, out_dir, jobs, policy, allow_incomplete, progress, workers, 
         site = state["site"]
         if (report.built or not site or staging_folder(out_dir).exists()
                 or site_key(project, out_dir, kept, templates) != site):
-            publish(project, out_dir, report.built, kept)
+            publish(project, out_dir, report.built, kept,
+                    {job.language.code: job.catalog for job in to_render + runnable if job.catalog})
             site = _site_after(project, out_dir, policy, runnable, jobs_state, templates)
         write_state(out_dir, jobs_state, checks.used, gate.cache.used, site)
     except HandoutsError as error:  # the manifest on disk is still true, if incomplete

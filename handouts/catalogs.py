@@ -35,6 +35,10 @@ PO_FIX = "correct the entry at that line (Poedit or msgfmt -c shows it too)"
 MAX_CATALOG_BYTES = 4 * 2**20
 MAX_MESSAGE_BYTES = 64 * 2**10
 
+# The context of the download page's words (templates/index.html): translated
+# in the same catalog, but never printed, so never holding back a language.
+PAGE_CONTEXT = "download page"
+
 
 @dataclass(frozen=True)
 class CatalogStats:
@@ -46,9 +50,14 @@ class CatalogStats:
     untranslated: int
     obsolete: int
     missing: int = 0  # messages of the template that the catalog does not have yet
-    # Messages of the template (or, without one, of the catalog) that are
-    # translated and not fuzzy, 0 to 100, one decimal.
+    # Printed messages (all but the download page's words) of the template (or,
+    # without one, of the catalog) that are translated and not fuzzy, 0 to
+    # 100, one decimal: what the gate judges.
     percent: float = 0.0
+    printed_fuzzy: int = 0  # fuzzy messages among the printed ones
+    # Words of the download page not translated yet (untranslated, fuzzy or
+    # missing): the page shows them in English, and they hold nothing back.
+    page_pending: int = 0
 
     @property
     def total(self) -> int:
@@ -217,16 +226,28 @@ def _file_error(path: Path, message: str, fix: str) -> UnreadableCatalog:
     return UnreadableCatalog("file", message, path=path, line=None, fix=fix)
 
 
+def plural_index(messages: Catalog, n: int) -> int:
+    """Which plural form of ``messages`` (by its Plural-Forms header) a count of ``n`` takes."""
+    index = gettext.c2py(messages.plural_expr)(n)
+    return index if 0 <= index < messages.num_plurals else 0
+
+
+def is_page_message(message: Message) -> bool:
+    """One of the download page's words, not printed in any handout."""
+    return message.context == PAGE_CONTEXT
+
+
 def catalog_stats(messages: Catalog, template: Catalog | None = None) -> CatalogStats:
     """Count messages as GNU ``msgfmt --statistics`` does (header excluded).
 
     Like msgfmt, a message counts by its first form: empty is untranslated
     (fuzzy or not), otherwise fuzzy or translated. A plural message with some
     forms empty is a ``plural-forms`` check error, so it still cannot be
-    published. The percent counts against ``template`` where there is one, so
-    that a catalog lacking messages of the template is not 100% translated.
+    published. The percent counts the printed messages against ``template``
+    where there is one, so that a catalog lacking messages of the template is
+    not 100% translated; the download page's words are counted apart.
     """
-    translated = fuzzy = untranslated = 0
+    translated = fuzzy = untranslated = printed_fuzzy = 0
     for message in messages:
         if not message.id:
             continue
@@ -234,23 +255,22 @@ def catalog_stats(messages: Catalog, template: Catalog | None = None) -> Catalog
             untranslated += 1
         elif message.fuzzy:
             fuzzy += 1
+            printed_fuzzy += not is_page_message(message)
         else:
             translated += 1
-    missing = 0
-    if template is not None:
-        wanted = [m for m in template if m.id]
-        done = 0
-        for wanted_message in wanted:
-            message = messages.get(wanted_message.id, context=wanted_message.context)
-            if message is None:
-                missing += 1
-            elif is_translated(message):
-                done += 1
-        share = (done, len(wanted))
-    else:
-        share = (translated, translated + fuzzy + untranslated)
-    percent = round(100 * share[0] / share[1], 1) if share[1] else 0.0
-    return CatalogStats(translated, fuzzy, untranslated, len(messages.obsolete), missing, percent)
+    wanted = [m for m in (template if template is not None else messages) if m.id]
+    missing = done = printed = page_pending = 0
+    for wanted_message in wanted:
+        message = messages.get(wanted_message.id, context=wanted_message.context)
+        missing += message is None
+        if is_page_message(wanted_message):
+            page_pending += message is None or not is_translated(message)
+        else:
+            printed += 1
+            done += message is not None and is_translated(message)
+    percent = round(100 * done / printed, 1) if printed else 0.0
+    return CatalogStats(translated, fuzzy, untranslated, len(messages.obsolete), missing, percent,
+                        printed_fuzzy, page_pending)
 
 
 def compile_translations(catalog: TranslationCatalog) -> gettext.GNUTranslations:

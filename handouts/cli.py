@@ -63,6 +63,10 @@ def make_parser() -> argparse.ArgumentParser:
                           "join the outputs with the merge command")
     cmd.add_argument("--workers", type=int, metavar="N",
                      help="render in N processes (default: one per core)")
+    cmd.add_argument("--site-url", metavar="URL",
+                     help="the public https address of the PDFs-by-language page, for this "
+                          "build only (default: site_url in templates/site.toml, if set): each "
+                          "handout then prints a QR code to its language there")
     cmd.add_argument("--force", action="store_true",
                      help="render every job, even those whose inputs have not changed")
     cmd.add_argument("--no-wait", dest="wait", action="store_false",

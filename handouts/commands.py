@@ -30,6 +30,8 @@ from .shards import join_shards, parse_shard, shard
 
 def cmd_build(project: Project, args) -> int:
     out_dir = _absolute(args.out)
+    if args.site_url is not None:
+        project = project.with_site_url(args.site_url, "--site-url")
     print_shop = None
     if args.bleed or args.crop_marks:
         print_shop = PrintShop(bleed_mm=args.bleed or 3.0, crop_marks=args.crop_marks)
@@ -160,8 +162,8 @@ def cmd_stats(project: Project, args) -> int:
         rows.append({"language": label, "catalog": str(path), "translated": stats.translated,
                      "fuzzy": stats.fuzzy, "untranslated": stats.untranslated,
                      "obsolete": stats.obsolete, "missing": stats.missing,
-                     "percent": stats.percent, "reviewed": review.reviewed,
-                     "review": review.status,
+                     "percent": stats.percent, "page_pending": stats.page_pending,
+                     "reviewed": review.reviewed, "review": review.status,
                      # msgfmt -c would refuse it; the counts are still msgfmt's
                      "valid": not catalog.extra_forms})
         notes += [f"{path}:{line}: more plural forms than its Plural-Forms header allows "
@@ -171,9 +173,11 @@ def cmd_stats(project: Project, args) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         columns = ("translated", "fuzzy", "untranslated", "obsolete", "missing")
-        print(table(("language", *columns, "percent", "reviewed"),
+        # percent: of the printed messages; page pending: the download page's
+        # words not translated yet (shown there in English).
+        print(table(("language", *columns, "percent", "page pending", "reviewed"),
                     [[r["language"] + ("" if r["valid"] else " *"), *(r[c] for c in columns),
-                      f'{r["percent"]:.1f}%', r["reviewed"]] for r in rows]))
+                      f'{r["percent"]:.1f}%', r["page_pending"], r["reviewed"]] for r in rows]))
         for note in notes:
             print(f"* {note}")
     for problem in unreadable:

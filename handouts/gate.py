@@ -122,8 +122,8 @@ def assess(language: Language, policy: Policy,
     reasons = []
     if catalog.percent < policy.min_translated:
         reasons.append(f"{catalog.percent:g}% translated, {policy.min_translated:g}% needed")
-    if catalog.stats.fuzzy:
-        reasons.append(f"{catalog.stats.fuzzy} fuzzy")
+    if catalog.stats.printed_fuzzy:
+        reasons.append(f"{catalog.stats.printed_fuzzy} fuzzy")
     if errors:
         reasons.append(f"{len(errors)} check error{'s' if len(errors) > 1 else ''} "
                        f"(first: {errors[0]})")

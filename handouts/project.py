@@ -8,12 +8,14 @@ come from ``locales/languages.toml``.
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import HandoutsError
 from .languages import Language, load_languages
+from .site_link import check_site_url, entry_anchor, site_link
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class Handout:
     templates_dir: Path
     organisation: str
     helpline: str
+    # The public address of the "PDFs by language" page, for the QR code; None
+    # until the site's owner gives it.
+    site_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Project:
     organisation: str
     handouts: dict[str, Handout]
     languages: dict[str, Language]
+    site_url: str | None = None
 
     @property
     def source_language(self) -> Language:
@@ -53,6 +59,22 @@ class Project:
                 fix="use one of the known codes, or add the language with: "
                     "python build_pdfs.py init CODE")
         return [self.languages[code] for code in codes]
+
+    def with_site_url(self, site_url: str | None, source: Path | str | None = None,
+                      line: int | None = None) -> Project:
+        """The project with the page's public address ``site_url`` (from
+        ``source``), checked: https, and short enough for every handout's code."""
+        if site_url is None:
+            return self
+        check_site_url(site_url, source, line)
+        longest = max(((slug, code) for slug in self.handouts for code in self.languages),
+                      key=lambda pair: len(entry_anchor(*pair).encode()))
+        try:
+            site_link(site_url, *longest)
+        except HandoutsError as error:
+            raise HandoutsError(error.message, path=source, line=line, fix=error.fix) from None
+        return replace(self, site_url=site_url, handouts={
+            slug: replace(handout, site_url=site_url) for slug, handout in self.handouts.items()})
 
     @property
     def template_catalog(self) -> Path:
@@ -85,8 +107,23 @@ def load_project(root: Path | str = ".") -> Project:
         raise HandoutsError("no handouts found", path=templates_dir,
                             fix="add a folder with handout.html and handout.toml")
     languages = load_languages(locales_dir / "languages.toml", locales_dir)
-    return Project(root=root, templates_dir=templates_dir, locales_dir=locales_dir,
-                   organisation=site["organisation"], handouts=handouts, languages=languages)
+    project = Project(root=root, templates_dir=templates_dir, locales_dir=locales_dir,
+                      organisation=site["organisation"], handouts=handouts, languages=languages)
+    site_url = site.get("site_url")
+    if site_url is not None and not isinstance(site_url, str):
+        raise HandoutsError("site_url must be a string", path=templates_dir / "site.toml",
+                            line=_key_line(templates_dir / "site.toml", "site_url"),
+                            fix='write it as site_url = "https://…"')
+    return project.with_site_url(site_url, templates_dir / "site.toml",
+                                 _key_line(templates_dir / "site.toml", "site_url"))
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    """The line of ``path`` (a TOML file) that sets ``key`` at the top level."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
 
 
 def _read_toml(path: Path) -> dict:

@@ -34,18 +34,19 @@ def staging_folder(out_dir: Path) -> Path:
 
 
 def publish(project: Project, out_dir: Path, staged: list[FileRecord],
-            kept: list[FileRecord]) -> dict:
+            kept: list[FileRecord], catalogs: dict | None = None) -> dict:
     """Switch the ``staged`` files into ``out_dir`` and list them with ``kept``.
 
     ``kept`` are records of files already in ``out_dir`` that stay listed (a
-    staged file's record wins over a kept one of the same path). Returns the
-    manifest written.
+    staged file's record wins over a kept one of the same path). ``catalogs``:
+    the catalogs the build has read, by language code, for the page's words
+    (others are read from disk). Returns the manifest written.
     """
     replaced = {record.path for record in staged}
     staying = [record for record in kept if record.path not in replaced]
     listed = {record.path for record in read_manifest(out_dir)}
     if listed - {record.path for record in staying}:  # some listed file goes or is replaced
-        write_site(project, out_dir, staying, fewer=True)
+        write_site(project, out_dir, staying, fewer=True, catalogs=catalogs)
     staging = staging_folder(out_dir)
     for record in staged:
         target = out_dir / record.path
@@ -54,13 +55,13 @@ def publish(project: Project, out_dir: Path, staged: list[FileRecord],
             os.replace(staging / record.path, target)
         except OSError as error:
             raise output_error(error, target) from None
-    manifest = write_site(project, out_dir, staying + staged)
+    manifest = write_site(project, out_dir, staying + staged, catalogs=catalogs)
     shutil.rmtree(staging, ignore_errors=True)
     return manifest
 
 
 def write_site(project: Project, out_dir: Path, records: list[FileRecord],
-               fewer: bool = False) -> dict:
+               fewer: bool = False, catalogs: dict | None = None) -> dict:
     """Write ``manifest.json`` and ``index.html`` for the files on disk; return the manifest.
 
     The page must never link a file the manifest does not list: when the new
@@ -71,7 +72,7 @@ def write_site(project: Project, out_dir: Path, records: list[FileRecord],
     manifest = manifest_data(project, current_records(project, out_dir, records))
     make_thumbnails(out_dir, manifest)
     writes = [(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")),
-              (out_dir / INDEX, render_index(project, manifest, out_dir))]
+              (out_dir / INDEX, render_index(project, manifest, out_dir, catalogs))]
     for path, text in (reversed(writes) if fewer else writes):
         write_if_changed(path, text.encode("utf-8"))
     return manifest

@@ -22,6 +22,7 @@ from pathlib import Path
 import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from .catalogs import TranslationCatalog, read_catalog
@@ -30,6 +31,7 @@ from .errors import HandoutsError
 from .glyphs import BrokenClusterError, MissingGlyphsError, missing_glyphs
 from .languages import Language
 from .project import Handout
+from .site_link import site_link
 from .review import SOURCE, ReviewState, read_stamp, review_state, stamp_path
 from .fonts import require_fonts
 from .word_breaks import keep_words_whole, mark_word_breaks
@@ -131,6 +133,7 @@ def make_environment(handout: Handout, language: Language,
     env.filters["primary"] = primary
     env.globals.update(
         PAGE=PAGE, PAGES=PAGES, language=language, handout=handout,
+        site_link=site_link(handout.site_url, handout.slug, language.code),
         organisation=handout.organisation, helpline=handout.helpline,
         # A tel: link, so the number can be called from the PDF on a phone.
         helpline_link=Markup('<a href="tel:+1{}">{}</a>').format(
@@ -319,6 +322,15 @@ def written_date(value: datetime.date, locale: str) -> str:
         # CLDR has no month names for it (Hmong, S'gaw Karen): ISO 8601, which
         # every reader and clinic can read, rather than English month names.
         written = value.isoformat()
+    return written.translate(str.maketrans("0123456789", numbering(locale)[1]))
+
+
+def written_number(value: int, locale: str) -> str:
+    """``value`` as ``locale`` writes a number (its separators, its CLDR digits)."""
+    try:
+        written = format_decimal(value, locale=locale)
+    except (UnknownLocaleError, ValueError):
+        written = str(value)
     return written.translate(str.maketrans("0123456789", numbering(locale)[1]))
 
 

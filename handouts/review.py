@@ -23,7 +23,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
-from .catalogs import TranslationCatalog, is_translated
+from .catalogs import TranslationCatalog, is_page_message, is_translated
 from .errors import HandoutsError
 from .output import write_atomic
 
@@ -80,8 +80,10 @@ def fingerprint(message: Message) -> str:
 
 
 def published_messages(catalog: TranslationCatalog) -> list[Message]:
-    """The messages a build prints from this catalog: translated and not fuzzy."""
-    return [message for message in catalog.messages if message.id and is_translated(message)]
+    """The messages a build prints from this catalog: translated and not fuzzy
+    (the download page's words are not printed, and a review is of the PDFs)."""
+    return [message for message in catalog.messages
+            if message.id and is_translated(message) and not is_page_message(message)]
 
 
 def review_state(catalog: TranslationCatalog, stamp: ReviewStamp | None) -> ReviewState:

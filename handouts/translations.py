@@ -16,7 +16,8 @@ from typing import Callable
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .catalogs import TranslationCatalog, compile_translations, first_form, read_catalog
+from .catalogs import (TranslationCatalog, compile_translations, first_form, plural_index,
+                       read_catalog)
 from .languages import Language
 from .markup import safe_translation
 
@@ -129,7 +130,7 @@ class HighlightingTranslations(gettext.NullTranslations):
             return f'<mark class="untranslated">{safe_translation(english, english)}</mark>'
         string = message.string
         if isinstance(string, tuple):
-            string = string[self.messages.plural_func(n)] or string[0]
+            string = string[plural_index(self.messages, n)] or string[0]
         string = safe_translation(plural or msgid, string)
         if message.fuzzy:
             return f'<mark class="fuzzy">{string}</mark>'

@@ -15,20 +15,26 @@ import pytest
 from pypdf import PdfReader
 
 from handouts import build, load_project, plan
-from handouts.catalogs import read_catalog
+from handouts.catalogs import PAGE_CONTEXT, read_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "breast-cancer-recurrence"
 
-def _template_messages() -> int:
+def _template_messages(printed_only: bool = False, plural_only: bool = False) -> int:
     from babel.messages.pofile import read_po
 
     with (ROOT / "locales" / "handouts.pot").open("rb") as file:
-        return sum(1 for message in read_po(file) if message.id)
+        return sum(1 for message in read_po(file) if message.id
+                   and not (printed_only and message.context == PAGE_CONTEXT)
+                   and not (plural_only and not message.pluralizable))
 
 
-# The messages of the template, which every complete catalog translates.
-MESSAGES = _template_messages()
+# The printed messages of the template (all but the download page's words),
+# which every complete catalog translates; and all its messages, as msgfmt
+# counts them.
+MESSAGES = _template_messages(printed_only=True)
+ALL_MESSAGES = _template_messages(printed_only=False)
+PLURAL_MESSAGES = _template_messages(plural_only=True)
 # The percent translated, as a catalog gives it, with one message of them left out.
 ALL_BUT_ONE = round(100 * (MESSAGES - 1) / MESSAGES, 1)
 

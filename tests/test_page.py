@@ -3,6 +3,8 @@ against the page served by `build_pdfs.py serve`."""
 
 from __future__ import annotations
 
+import datetime
+import gettext
 import shutil
 import socket
 import subprocess
@@ -10,8 +12,11 @@ import sys
 from urllib.parse import urlsplit
 
 import pytest
+from babel.dates import format_date
+from babel.units import format_unit
 
-from conftest import LANGUAGE_CODES, ROOT, read_manifest
+from conftest import LANGUAGE_CODES, ROOT, SLUG, read_manifest
+from handouts.catalogs import PAGE_CONTEXT, read_catalog
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -130,16 +135,76 @@ def test_right_to_left_names_render_right_to_left(open_page):
         assert first > last, code
 
 
-def test_links_say_in_words_what_they_give(open_page):
+def test_status_and_thumbnails_say_in_words_what_they_show(open_page):
     page = open_page(1280)
-    item = page.locator("#breast-cancer-recurrence-es .files li").first.inner_text()
-    assert item.startswith("Spanish, standard print, US Letter (PDF, ")
-    assert " kB, " in item and " pages, revised October 27, 2021)" in item
-    status = page.locator("#breast-cancer-recurrence-es .status").inner_text()
+    status = page.locator(f"#{SLUG}-es .status").inner_text()
     assert "Draft translation, not yet reviewed" in status
     images = page.eval_on_selector_all("img", "images => images.map(i => [i.alt, i.naturalWidth])")
     assert len(images) == len(LANGUAGE_CODES)
     assert all(alt.startswith("First page of the handout in ") and width > 0 for alt, width in images)
+
+
+def catalog_of(language):
+    return read_catalog(language.catalog, language.locale).messages
+
+
+@pytest.mark.parametrize("code", ["es", "ar"])
+def test_an_entry_is_labelled_in_its_own_language_with_the_english_underneath(open_page, project,
+                                                                              built, code):
+    page = open_page(320)
+    language, entry = project.languages[code], page.locator(f"#{SLUG}-{code}")
+    messages = catalog_of(language)
+    headers = entry.evaluate("""entry => [...entry.querySelectorAll('th')].map(th =>
+        [...th.querySelectorAll('span[lang]')].map(span => [span.lang, span.dir,
+            span.innerText.trim(), getComputedStyle(span).direction,
+            span.getBoundingClientRect().top]))""")
+    english = ["US Letter", "A4", "Standard print", "Large print", "Bilingual, with English"]
+    assert len(headers) == len(english)
+    for spans, label in zip(headers, english):
+        (lang, dir_, text, computed, top), (lang_en, dir_en, text_en, _, top_en) = spans
+        said = messages.get(label, context=PAGE_CONTEXT).string
+        assert (lang, dir_, text, computed) == (code, language.direction, said, language.direction)
+        assert (lang_en, dir_en, text_en) == ("en", "ltr", label) and top_en > top  # underneath
+
+    # A link: "PDF", its size and its page count, in the language, then in English.
+    files = next(lang for lang in read_manifest(built)["handouts"][0]["languages"]
+                 if lang["code"] == code)["files"]
+    first = next(f for f in files if (f["paper"], f["edition"]) == ("letter", "standard"))
+    spans = entry.locator(f"a[href='{first['path']}'] span[lang]").evaluate_all(
+        "spans => spans.map(span => [span.lang, span.innerText.trim()])")
+    message = messages.get("PDF, %(size)s, %(pages)s page", context=PAGE_CONTEXT)
+    form = message.string[gettext.c2py(messages.plural_expr)(first["pages"])]
+    kilobytes = max(1, round(first["bytes"] / 1000))
+    size = format_unit(kilobytes, "digital-kilobyte", length="short", locale=language.locale)
+    assert spans == [[code, form % {"size": size, "pages": str(first["pages"])}],
+                     ["en", f"PDF, {kilobytes} kB, {first['pages']} pages"]]
+
+    # The revision date in the language's own words and its way of writing dates.
+    revised = entry.locator(".revised span[lang]").evaluate_all(
+        "spans => spans.map(span => [span.lang, span.innerText.trim()])")
+    date = format_date(datetime.date(2021, 10, 27), format="long", locale=language.locale)
+    assert revised == [[code, messages.get("Revised %(date)s").string % {"date": date}]]
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_each_language_offers_its_pdfs_in_a_grid_of_editions_by_papers(open_page, built, width):
+    page = open_page(width)
+    for language in read_manifest(built)["handouts"][0]["languages"]:
+        grid = page.locator(f"#{SLUG}-{language['code']} table.files").evaluate(
+            "table => [...table.tBodies[0].rows].map(row => [...row.cells].slice(1).map("
+            "cell => [...cell.querySelectorAll('a')].map(a => a.getAttribute('href'))))")
+        editions = list(dict.fromkeys(f["edition"] for f in language["files"]))
+        papers = list(dict.fromkeys(f["paper"] for f in language["files"]))
+        assert papers == ["letter", "a4"]
+        by_cell = {(f["edition"], f["paper"]): f["path"] for f in language["files"]}
+        assert grid == [[[by_cell[edition, paper]] for paper in papers] for edition in editions]
+        assert page.locator(f"#{SLUG}-{language['code']} table.files").evaluate(
+            "table => table.scrollWidth <= table.parentElement.clientWidth + 1")
+
+
+def test_the_revision_date_in_english_is_given_once_for_the_handout(open_page):
+    page = open_page(1280)
+    assert page.locator("main").inner_text().count("October 27, 2021") == 1
 
 
 def test_landmarks_headings_and_visible_focus(open_page):

@@ -17,7 +17,7 @@ import pytest
 from handouts import build, load_project, plan
 from handouts.catalogs import read_catalog
 
-from conftest import ALL_BUT_ONE, LANGUAGE_CODES, MESSAGES, ROOT, SLUG, cli, pdf_text, read_manifest
+from conftest import ALL_BUT_ONE, ALL_MESSAGES, LANGUAGE_CODES, MESSAGES, ROOT, SLUG, cli, pdf_text, read_manifest
 
 
 def msgfmt_statistics(path):
@@ -47,12 +47,14 @@ def test_stats_equal_gnu_msgfmt_with_plurals_context_fuzzy_and_obsolete():
 def test_stats_command_prints_a_table_and_json_for_codes_and_files(tmp_path):
     table = cli("--root", ROOT, "stats", "es", str(ROOT / "tests/data/mixed.po"))
     assert table.returncode == 0
-    assert re.search(rf"^es\s+{MESSAGES}\s+0\s+0\s+0\s+0\s+100\.0%\s+0$", table.stdout, re.MULTILINE)
-    assert re.search(r"mixed\.po\s+4\s+2\s+3\s+2\s+0\s+44\.4%\s+0$", table.stdout, re.MULTILINE)
+    assert re.search(rf"^es\s+{ALL_MESSAGES}\s+0\s+0\s+0\s+0\s+100\.0%\s+0\s+0$", table.stdout,
+                     re.MULTILINE)
+    assert re.search(r"mixed\.po\s+4\s+2\s+3\s+2\s+0\s+44\.4%\s+0\s+0$", table.stdout, re.MULTILINE)
     rows = json.loads(cli("--root", ROOT, "stats", "--json", "fa").stdout)
     assert rows == [{"language": "fa", "catalog": str(ROOT / "locales/fa/LC_MESSAGES/handouts.po"),
-                     "translated": MESSAGES, "fuzzy": 0, "untranslated": 0, "obsolete": 0,
-                     "missing": 0, "percent": 100.0, "reviewed": 0, "review": "draft",
+                     "translated": ALL_MESSAGES, "fuzzy": 0, "untranslated": 0, "obsolete": 0,
+                     "missing": 0, "percent": 100.0, "page_pending": 0, "reviewed": 0,
+                     "review": "draft",
                      "valid": True}]
 
 
@@ -107,7 +109,7 @@ def test_init_makes_a_catalog_with_headers_and_a_draft_data_entry(project_copy):
     assert re.search(r'"Plural-Forms: nplurals=3;', raw)
     language = load_project(project_copy).languages["be"]
     assert (language.name, language.script, language.is_source) == ("Беларуская", "Cyrl", False)
-    assert read_catalog(catalog).stats.untranslated == MESSAGES
+    assert read_catalog(catalog).stats.untranslated == ALL_MESSAGES
     assert cli("--root", project_copy, "init", "be").returncode == 2  # not twice
 
 
@@ -212,7 +214,7 @@ def drop_message(project_copy, msgid, locale="es"):
 def test_an_outdated_catalog_shows_one_percent_in_stats_the_gate_and_the_manifest(project_copy, tmp_path):
     drop_message(project_copy, "References")
     [row] = json.loads(cli("--root", project_copy, "stats", "--json", "es").stdout)
-    assert (row["translated"], row["missing"], row["percent"]) == (MESSAGES - 1, 1, ALL_BUT_ONE)
+    assert (row["translated"], row["missing"], row["percent"]) == (ALL_MESSAGES - 1, 1, ALL_BUT_ONE)
 
     result = cli("--root", project_copy, "--lang", "es", "--paper", "letter", "--edition",
                  "standard", "--out", tmp_path)
@@ -230,7 +232,7 @@ def test_an_empty_catalog_is_0_percent_translated(project_copy):
     header = path.read_text(encoding="utf-8").split("\n\n")[0]
     path.write_text(header + "\n", encoding="utf-8")
     [row] = json.loads(cli("--root", project_copy, "stats", "--json", "es").stdout)
-    assert (row["translated"], row["missing"], row["percent"]) == (0, MESSAGES, 0.0)
+    assert (row["translated"], row["missing"], row["percent"]) == (0, ALL_MESSAGES, 0.0)
 
 
 def test_init_keeps_the_language_file_as_written_and_adds_a_table(project_copy):
