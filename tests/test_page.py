@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -44,6 +45,9 @@ def site(built):
                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
     assert server.stdout.readline().startswith("serving "), server.stderr.read()
+    # The server logs a line a request: read them, or the pipe fills and it stops.
+    threading.Thread(target=server.stdout.read, daemon=True).start()
+    threading.Thread(target=server.stderr.read, daemon=True).start()
     yield f"http://127.0.0.1:{port}/"
     server.terminate()
     server.wait(timeout=10)

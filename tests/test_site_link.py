@@ -139,7 +139,7 @@ def test_a_site_url_that_is_not_a_plain_https_address_is_refused_naming_its_line
 def test_the_command_line_refuses_a_plain_http_address():
     result = cli("build", "--lang", "es", "--out", "/nonexistent-never-written",
                  "--site-url", "http://example.org/")
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "--site-url: site_url must be an https:// address" in result.stderr
     assert not Path("/nonexistent-never-written").exists()
 
@@ -148,7 +148,7 @@ def test_an_address_too_long_for_a_printable_code_is_refused_naming_the_limit(tm
     limit = _capacity()
     result = cli("build", "--lang", "es", "--out", tmp_path / "out",
                  "--site-url", "https://example.org/" + "x" * limit)
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert (f"holds at most {limit} (QR version {MAX_VERSION}, error correction M)"
             in result.stderr)
     assert "fix: use a shorter site_url" in result.stderr
