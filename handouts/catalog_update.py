@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
+from babel.messages.pofile import normalize, write_po
 
 from . import __version__
 from .languages import Language
@@ -55,9 +55,25 @@ def catalog_bytes(catalog: Catalog, plural_forms: str | None = None) -> bytes:
 
     ``plural_forms`` is the header of a locale CLDR lacks, which Babel leaves out.
     """
+    # Babel wraps a long previous msgid as comment text, cutting its quoted
+    # strings across lines, which GNU gettext and Poedit reject: each is written
+    # as a stand-in and replaced with the strings gettext writes.
+    previous = {}
+    catalog = copy.deepcopy(catalog)
+    for message in catalog:
+        if message.previous_id:
+            previous[f"@@previous-{len(previous)}@@"] = list(message.previous_id)
+            message.previous_id = [f"@@previous-{len(previous) - 1}@@"]
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, include_previous=True)
     data = buffer.getvalue()
+    for stand_in, ids in previous.items():
+        lines = []
+        for keyword, text in zip(("msgid", "msgid_plural"), ids):
+            strings = normalize(text, width=76 - 3).split("\n")
+            lines.append(f"#| {keyword} {strings[0]}")
+            lines.extend(f"#| {string}" for string in strings[1:])
+        data = data.replace(f'#| msgid "{stand_in}"'.encode(), "\n".join(lines).encode(), 1)
     if plural_forms and b'"Plural-Forms:' not in data.split(b"\n\n", 1)[0]:
         data = re.sub(rb'("Language: [^"]*"\n)',
                       lambda m: m[1] + f'"Plural-Forms: {plural_forms}\\n"\n'.encode(),

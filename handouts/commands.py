@@ -119,7 +119,8 @@ def cmd_update(project: Project, args) -> int:
         merged = update_catalog(old.messages, template.messages)
         write_catalog(merged, language.catalog, language.plural_forms)
         new = _read_language_catalog(project, language, template)
-        added = sum(1 for m in new.messages if m.id and m.id not in old.messages and not m.fuzzy)
+        added = sum(1 for m in new.messages if m.id and not m.fuzzy
+                    and old.messages.get(m.id, context=m.context) is None)
         print(f"{language.code}: {language.catalog.relative_to(project.root)}: "
               f"{added} new, {new.stats.fuzzy - old.stats.fuzzy:+d} fuzzy, "
               f"{new.stats.obsolete - old.stats.obsolete:+d} obsolete; "

@@ -15,6 +15,7 @@ import re
 _PO_LINE = re.compile(r"""
     \s* (?: \#.* | (?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) \s+ (?P<keyed>.*) | (?P<cont>".*) )? \s*$
 """, re.VERBOSE)
+_ENTRY_COMMENT = re.compile(r"\s*\#(?:~\|?|\|)(.*)")
 _PO_STRING = re.compile(r'"(?:[^"\\]|\\[abfnrtv"\\?]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"\s*$')
 
 
@@ -32,6 +33,13 @@ def first_po_syntax_error(text: str) -> tuple[int, str] | None:
     secret), and one line, cut short, is enough to find the mistake.
     """
     for number, line in enumerate(po_lines(text), start=1):
+        # Previous (#|) and obsolete (#~) entries are PO syntax behind a comment mark,
+        # and GNU gettext (msgmerge, msgattrib, Poedit) reads them as such.
+        inner = _ENTRY_COMMENT.match(line)
+        if inner:
+            line = inner[1]
+            if not line.strip():
+                continue
         match = _PO_LINE.fullmatch(line)
         if match is None:
             return number, f"not a PO keyword, string or comment: {excerpt(line.strip())!r}"

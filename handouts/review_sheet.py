@@ -1,7 +1,7 @@
 """The review sheet: the bilingual table a medical reviewer prints, checks and signs.
 
 A qualified medical translator signs off a translation on paper: every message
-of the language's catalog, its English beside its translation, with the
+the language's PDFs print, its English beside its translation, with the
 translator's note, the glossary terms it uses, its review state (new, changed
 since the last review, or reviewed as it stands) and room for remarks; then a
 block to sign. ``render_review_sheet`` is a pure function of the project, the
@@ -24,7 +24,7 @@ import jinja2
 from babel.dates import format_date
 from babel.messages.catalog import Message
 
-from .catalogs import TranslationCatalog, is_translated
+from .catalogs import TranslationCatalog, is_page_message, is_translated
 from .editions import Paper
 from .errors import HandoutsError
 from .glossary import Glossary, Term
@@ -89,11 +89,12 @@ def message_state(message: Message, stamp: ReviewStamp | None) -> str:
 def sheet_rows(catalog: TranslationCatalog,
                stamp: ReviewStamp | None,
                glossary: Glossary | None = None) -> list[Row]:
-    """Every message of the catalog but its header, as the sheet's rows."""
+    """Every printed message of the catalog, as the sheet's rows: not its header,
+    nor the download page's words, which no review covers (review.py)."""
     plural_labels = _plural_labels(catalog)
     rows = []
     for message in catalog.messages:
-        if not message.id:
+        if not message.id or is_page_message(message):
             continue
         if isinstance(message.id, (tuple, list)):
             english = (Form(message.id[0], "singular"), Form(message.id[1], "plural"))

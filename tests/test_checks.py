@@ -234,3 +234,13 @@ def test_a_catalog_in_another_script_than_its_language_is_a_warning_at_its_line(
     found = [l for l in result.stdout.splitlines() if "[script]" in l]
     assert found == [f"{catalog}:{line}: warning: [script] most letters are Cyrillic, "
                      "but the language is written in Deva"]
+
+
+def test_a_previous_msgid_cut_across_lines_is_a_syntax_error_at_its_line(tmp_path):
+    """What GNU gettext and Poedit reject behind ``#|`` is an error too, though
+    Babel reads such lines as comments."""
+    broken = GOOD.replace('msgid "Questions:"', '#, fuzzy\n#| msgid "" "Questions\n#| :"\nmsgid "Questions:"')
+    findings = check_file(write(tmp_path, broken), "es")
+    assert [(f.check, f.line) for f in findings if f.severity == "error"] == [("po-syntax", 23)]
+    good = GOOD.replace('msgid "Questions:"', '#, fuzzy\n#| msgid ""\n#| "Questions"\nmsgid "Questions:"')
+    assert [f.check for f in check_file(write(tmp_path, good, "good.po"), "es")] == ["fuzzy"]

@@ -10,7 +10,6 @@ import pdfplumber
 import pytest
 import weasyprint
 
-from handouts.errors import HandoutsError
 from handouts.word_breaks import ZERO_WIDTH_SPACE, mark_word_breaks
 from handouts.writing_systems import load_writing_systems
 

@@ -16,6 +16,7 @@ import pytest
 
 from handouts import build, load_project, plan
 from handouts.catalogs import read_catalog
+from handouts.checks import check_file
 
 from conftest import ALL_BUT_ONE, ALL_MESSAGES, LANGUAGE_CODES, MESSAGES, ROOT, SLUG, cli, pdf_text, read_manifest
 
@@ -47,12 +48,14 @@ def test_stats_equal_gnu_msgfmt_with_plurals_context_fuzzy_and_obsolete():
 def test_stats_command_prints_a_table_and_json_for_codes_and_files(tmp_path):
     table = cli("--root", ROOT, "stats", "es", str(ROOT / "tests/data/mixed.po"))
     assert table.returncode == 0
-    assert re.search(rf"^es\s+{ALL_MESSAGES}\s+0\s+0\s+0\s+0\s+100\.0%\s+0\s+0$", table.stdout,
-                     re.MULTILINE)
+    obsolete = read_catalog(ROOT / "locales/es/LC_MESSAGES/handouts.po").stats.obsolete
+    assert re.search(rf"^es\s+{ALL_MESSAGES}\s+0\s+0\s+{obsolete}\s+0\s+100\.0%\s+0\s+0$",
+                     table.stdout, re.MULTILINE)
     assert re.search(r"mixed\.po\s+4\s+2\s+3\s+2\s+0\s+44\.4%\s+0\s+0$", table.stdout, re.MULTILINE)
     rows = json.loads(cli("--root", ROOT, "stats", "--json", "fa").stdout)
     assert rows == [{"language": "fa", "catalog": str(ROOT / "locales/fa/LC_MESSAGES/handouts.po"),
-                     "translated": ALL_MESSAGES, "fuzzy": 0, "untranslated": 0, "obsolete": 0,
+                     "translated": ALL_MESSAGES, "fuzzy": 0, "untranslated": 0,
+                     "obsolete": read_catalog(ROOT / "locales/fa/LC_MESSAGES/handouts.po").stats.obsolete,
                      "missing": 0, "percent": 100.0, "page_pending": 0, "reviewed": 0,
                      "review": "draft",
                      "valid": True}]
@@ -340,3 +343,26 @@ def test_init_with_a_locale_takes_that_locales_data_and_never_another_languages_
     assert "the locale zh_Hant is Chinese (Traditional)'s (zh-Hant)" in result.stderr
     assert catalog.read_bytes() == before
     assert "lzh" not in tomllib.loads((project_copy / "locales/languages.toml").read_text())
+
+
+def test_update_writes_a_long_previous_msgid_as_gettext_and_poedit_read_it(project_copy):
+    """A changed message whose old English runs over several lines keeps it as
+    ``#|`` strings that GNU gettext parses (Babel alone would cut them across lines)."""
+    catalog_path = project_copy / "locales/es/LC_MESSAGES/handouts.po"
+    template = project_copy / "templates/breast-cancer-recurrence/handout.html"
+    text = template.read_text(encoding="utf-8")
+    old = "Call any time of day or night. On weekdays you can also chat with us online."
+    assert old in text
+    template.write_text(text.replace(old, old.replace("Call", "Please call")), encoding="utf-8")
+    assert cli("--root", project_copy, "extract").returncode == 0
+    assert cli("--root", project_copy, "update", "es").returncode == 0
+
+    checked = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(catalog_path)],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert not [f for f in check_file(catalog_path, "es") if f.severity == "error"]
+    changed = read_catalog(catalog_path).messages.get(old.replace("Call", "Please call"))
+    assert changed.fuzzy and changed.string.startswith("Llame")
+    raw = catalog_path.read_text(encoding="utf-8")
+    assert ('#| msgid ""\n#| "Call any time of day or night. On weekdays you can also chat with us "\n'
+            '#| "online."\nmsgid ""\n"Please call') in raw
