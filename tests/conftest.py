@@ -6,6 +6,7 @@ import collections
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import unicodedata
@@ -73,6 +74,13 @@ def project_copy(tmp_path):
     for name in ("templates", "locales"):
         shutil.copytree(ROOT / name, root / name)
     return root
+
+
+def interruptible() -> None:
+    """For a child process: Ctrl-C (SIGINT) at its default, as a terminal gives it.
+    A test run started in the background (``make test &``) has SIGINT ignored,
+    and a build that inherits that, as Python does, never sees the stop a test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def cli(*args, **kwargs) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, cli, manifest_files, read_manifest
+from conftest import ROOT, cli, interruptible, manifest_files, read_manifest
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ def start_build(root: Path, out_dir: Path, *args: str) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build_pdfs.py"), "--root", str(root), "--out", str(out_dir),
          *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True)
+        start_new_session=True, preexec_fn=interruptible)
     line = process.stdout.readline()
     assert line.split()[:1] == ["built"], line + process.stderr.read()
     return process

@@ -25,7 +25,7 @@ from handouts.render import render_pdf
 from handouts.fonts import require_fonts, subsetting_warning
 from handouts.writing_systems import Script
 
-from conftest import ROOT, SLUG, cli, manifest_files, manifest_languages, pdf_text, read_manifest
+from conftest import ROOT, SLUG, cli, interruptible, manifest_files, manifest_languages, pdf_text, read_manifest
 
 ATTACKS = {
     "References": '<img src="file:///etc/passwd">',
@@ -199,7 +199,7 @@ def test_full_disk_fails_the_job_keeps_what_was_there_and_leaves_no_partial_file
 def start_build(out_dir, *args):
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build_pdfs.py"), "--root", str(ROOT), "--out", str(out_dir), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
     assert process.stdout.readline().strip().startswith("built"), "the build did not start"
     return process
 
