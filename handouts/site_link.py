@@ -85,8 +85,15 @@ def _capacity() -> int:
     """The most bytes a code of ``MAX_VERSION`` holds at ``ERROR_CORRECTION``."""
     import segno
 
-    size = 1
-    while segno.make_qr("a" * (size + 1), error=ERROR_CORRECTION, boost_error=False,
-                        mode="byte").version <= MAX_VERSION:
-        size += 1
-    return size
+    def fits(size: int) -> bool:
+        try:
+            return segno.make_qr("a" * size, error=ERROR_CORRECTION, boost_error=False,
+                                 mode="byte").version <= MAX_VERSION
+        except segno.DataOverflowError:
+            return False
+
+    low, high = 1, 3000  # fits(low); not fits(high): a version 40 code holds under 3000
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
