@@ -29,7 +29,7 @@ from .errors import HandoutsError
 from .languages import Language
 from .output import write_atomic
 from .project import Project
-from .render import numbering, written_date, written_number
+from .render import in_digits, written_date, written_number
 
 INDEX = "index.html"
 
@@ -134,7 +134,7 @@ def written_kilobytes(size: int, locale: str) -> str:
         written = format_unit(kilobytes, "digital-kilobyte", length="short", locale=locale)
     except (UnknownLocaleError, ValueError):
         written = format_unit(kilobytes, "digital-kilobyte", length="short", locale="en")
-    return written.translate(str.maketrans("0123456789", numbering(locale)[1]))
+    return in_digits(written, locale)
 
 
 def page_words(project: Project, codes, catalogs: dict | None = None) -> dict[str, PageWords]:
@@ -168,14 +168,15 @@ def render_index(project: Project, manifest: dict, out_dir: Path | None = None,
     codes = {language["code"] for handout in page["handouts"] for language in handout["languages"]}
     words = page_words(project, sorted(codes), catalogs)
 
-    def english(code: str) -> PageWords:
+    def words_in(code: str) -> PageWords:
+        """The language's words; English ones for a language the project no longer has."""
         return words.get(code) or PageWords(project.source_language, None)
 
     env.globals.update(
-        _=lambda message, lang, **variables: english(lang).say(None, message, **variables),
-        pgettext=lambda context, message, lang, **variables: english(lang).say(
+        _=lambda message, lang, **variables: words_in(lang).say(None, message, **variables),
+        pgettext=lambda context, message, lang, **variables: words_in(lang).say(
             context, message, **variables),
-        npgettext=lambda context, singular, plural, n, lang, **variables: english(lang).say(
+        npgettext=lambda context, singular, plural, n, lang, **variables: words_in(lang).say(
             context, singular, plural, n, **variables))
     for handout in page["handouts"]:
         handout["revised"] = datetime.date.fromisoformat(handout["revised"])

@@ -110,12 +110,14 @@ def load_project(root: Path | str = ".") -> Project:
     project = Project(root=root, templates_dir=templates_dir, locales_dir=locales_dir,
                       organisation=site["organisation"], handouts=handouts, languages=languages)
     site_url = site.get("site_url")
-    if site_url is not None and not isinstance(site_url, str):
-        raise HandoutsError("site_url must be a string", path=templates_dir / "site.toml",
-                            line=_key_line(templates_dir / "site.toml", "site_url"),
+    if site_url is None:
+        return project
+    site_toml = templates_dir / "site.toml"
+    line = _key_line(site_toml, "site_url")
+    if not isinstance(site_url, str):
+        raise HandoutsError("site_url must be a string", path=site_toml, line=line,
                             fix='write it as site_url = "https://…"')
-    return project.with_site_url(site_url, templates_dir / "site.toml",
-                                 _key_line(templates_dir / "site.toml", "site_url"))
+    return project.with_site_url(site_url, site_toml, line)
 
 
 def _key_line(path: Path, key: str) -> int | None:

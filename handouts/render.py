@@ -322,7 +322,12 @@ def written_date(value: datetime.date, locale: str) -> str:
         # CLDR has no month names for it (Hmong, S'gaw Karen): ISO 8601, which
         # every reader and clinic can read, rather than English month names.
         written = value.isoformat()
-    return written.translate(str.maketrans("0123456789", numbering(locale)[1]))
+    return in_digits(written, locale)
+
+
+def in_digits(text: str, locale: str) -> str:
+    """``text`` with its digits 0 to 9 written in ``locale``'s CLDR digits."""
+    return text.translate(str.maketrans("0123456789", numbering(locale)[1]))
 
 
 def written_number(value: int, locale: str) -> str:
@@ -331,7 +336,7 @@ def written_number(value: int, locale: str) -> str:
         written = format_decimal(value, locale=locale)
     except (UnknownLocaleError, ValueError):
         written = str(value)
-    return written.translate(str.maketrans("0123456789", numbering(locale)[1]))
+    return in_digits(written, locale)
 
 
 def _numbering_system(locale: str) -> str:

@@ -152,10 +152,11 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                         and to_unicode.setdefault(glyph_id, text) == text):
                     geometry = info.geometry
                     advance = widths.get(glyph_id)
-                    if advance is None or geometry.y_offset or shown.current_rise:
+                    if advance is None:
                         _draw_glyph(shown, stream, font, font_size, pango_font, info, glyph_id)
                         continue
-                    # _draw_glyph for a glyph with no rise and a known advance.
+                    # _draw_glyph for a glyph with a known advance.
+                    shown.rise(-geometry.y_offset / 1000)
                     offset = geometry.x_offset / font_size
                     if offset:
                         shown.adjust(-offset)
