@@ -12,15 +12,27 @@ writes every glyph with the ToUnicode map alone, so such text comes out
 reordered, split or lost.
 
 ``exact_text_layer`` makes WeasyPrint draw each line with ``draw_line``. A
-cluster whose glyph's ToUnicode text is its own text is drawn as before; every
-other cluster is wrapped in a marked-content span whose /ActualText is the
-cluster's text in logical order (ISO 32000-1, 14.9.4), which poppler, MuPDF
-and screen readers read in place of the glyphs. Spans stay one cluster long:
-extractors place a span's text where its glyphs are, and put lines in reading
-order themselves. A zero-width non-joiner is drawn as the font's own empty
-glyph for it. A hyphen the layout added reads as a soft hyphen, so a search
-finds the word whole; the zero-width spaces and word joiners that the build
-inserts to steer line breaks (word_breaks.py) read as nothing.
+cluster whose glyph's ToUnicode text is its own text is drawn as before.
+
+A word that extractors cannot read from its glyphs is drawn twice, as OCR
+engines lay text over a scan: its ink inside an empty /ActualText (ISO
+32000-1, 14.9.4), so that it reads as nothing, then its characters in
+invisible text (rendering mode 3), one glyph of the font's own for each, on
+the baseline, in visual order, scaled together (Tz) to the word's width. Such
+a word has a glyph moved off its pen position or the baseline (a Nastaliq
+letter on its sloping baseline, an Arabic vowel mark over its letter) or a
+cluster of several glyphs (a Bengali vowel sign drawn before its consonant).
+From its glyphs alone, poppler and MuPDF read gaps inside it as spaces, its
+risen letters as lines of their own, and multi-character /ActualText in
+reverse; the invisible characters stay in line and touch, so both read the
+word whole and in order.
+
+Every other cluster whose glyphs do not give its text is wrapped in an
+/ActualText span of its own, one cluster long. A zero-width non-joiner is
+drawn as the font's own empty glyph for it. A hyphen the layout added reads as
+a soft hyphen, so a search finds the word whole; the zero-width spaces and
+word joiners that the build inserts to steer line breaks (word_breaks.py) read
+as nothing.
 
 WeasyPrint has no hook for its text layer: ``draw_line`` stands in for its
 ``draw_first_line`` during one render and follows it (WeasyPrint 70, BSD
@@ -139,7 +151,19 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
         dotted_circle = drawing.dotted_circle(font)
         to_unicode, widths = font.to_unicode, font.widths
         empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
-        for indices, text in _clusters(glyph_item, utf8, hyphen_start):
+        clusters = _clusters(glyph_item, utf8, hyphen_start)
+        words = _words_drawn_apart(clusters, glyphs)
+        word_end = 0
+        for number, (indices, text) in enumerate(clusters):
+            if number < word_end:
+                continue
+            if number in words:
+                word_end = words[number]
+                word = clusters[number:word_end]
+                if _draw_word_apart(shown, stream, font, font_size, pango_font, glyphs, word,
+                                    right_to_left, stand_ins, drawing):
+                    continue
+                word_end = 0
             if len(indices) == 1:
                 info = glyphs[indices[0]]
                 glyph_id = info.glyph
@@ -187,6 +211,84 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                 shown.end_actual_text()
     shown.flush()
     shown.rise(0)
+    return True
+
+
+def _words_drawn_apart(clusters: list[tuple[list[int], str]], glyphs) -> dict[int, int]:
+    """The run's words (clusters between spaces) that extractors cannot read
+    from their glyphs, as {first cluster: the cluster after the last}: those
+    with a glyph moved off its pen position or baseline (a mark on its letter,
+    a Nastaliq letter on its sloping baseline) or a cluster of several glyphs
+    (a vowel sign drawn before its consonant)."""
+    words = {}
+    start = None
+    for number, (indices, text) in enumerate([*clusters, ([], " ")]):
+        if not text or not (text.isspace() or text == SOFT_HYPHEN):
+            if start is None:
+                start = number
+            continue
+        if start is not None and any(
+                len(word_indices) > 1 or any(
+                    glyphs[i].geometry.x_offset or glyphs[i].geometry.y_offset
+                    for i in word_indices)
+                for word_indices, _ in clusters[start:number]):
+            words[start] = number
+        start = None
+    return words
+
+
+def _draw_word_apart(shown, stream, font, font_size, pango_font, glyphs, word,
+                     right_to_left: bool, stand_ins: set[int], drawing: Drawing) -> bool:
+    """Draw ``word`` (its clusters in drawing order) twice: its ink with no
+    text (an empty /ActualText), then its characters as invisible text on the
+    baseline, one glyph of the font's own for each, in visual order, scaled
+    together to the word's width; False, drawing nothing, where the font has
+    no glyph of its own for one of the characters (see the module's text)."""
+    texts = [text for _, text in word]
+    characters = "".join(reversed(texts))[::-1] if right_to_left else "".join(texts)
+    invisible = [drawing.nominal_glyph(font, ord(char)) for char in characters]
+    if not invisible or None in invisible or any(
+            font.to_unicode.get(glyph_id, char) != char and glyph_id not in stand_ins
+            for glyph_id, char in zip(invisible, characters)):
+        return False
+    for glyph_id, char in zip(invisible, characters):
+        font.to_unicode[glyph_id] = char
+        stand_ins.discard(glyph_id)
+        _known_width(stream, font, font_size, pango_font, glyph_id)
+    text_width = sum(font.widths[glyph_id] for glyph_id in invisible)
+    if not text_width:
+        return False
+
+    dotted_circle = drawing.dotted_circle(font)
+    empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
+    ink_width = 0
+    shown.flush()
+    shown.begin_actual_text("")
+    for indices, text in word:
+        for i in indices:
+            glyph_id = glyphs[i].glyph
+            if glyph_id == dotted_circle and DOTTED_CIRCLE not in text:
+                drawing.found_dotted_circle(font)
+            if glyph_id != empty and not glyph_id & unknown and glyph_id not in font.to_unicode:
+                font.to_unicode[glyph_id] = ""
+                stand_ins.add(glyph_id)
+            _draw_glyph(shown, stream, font, font_size, pango_font, glyphs[i], glyph_id)
+            ink_width += glyphs[i].geometry.width
+    shown.flush()
+    shown.end_actual_text()
+
+    # Back to the word's start, then the characters, scaled to end where the ink ends.
+    ink_width = ink_width * FROM_UNITS * 1000 / font_size
+    shown.rise(0)
+    shown.adjust(round(ink_width, 3))
+    shown.flush()
+    stream.set_text_rendering(3)
+    stream.stream.append(f"{round(100 * ink_width / text_width, 3)} Tz".encode())
+    for glyph_id in invisible:
+        shown.glyph(glyph_id)
+    shown.flush()
+    stream.stream.append(b"100 Tz")
+    stream.set_text_rendering(0)
     return True
 
 
@@ -311,14 +413,20 @@ def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id
         # shift, extractors see its letter overlap the next one and split the
         # word there (दे ते for देते).
         font.widths[glyph_id] = 0
+    advance = _known_width(stream, font, font_size, pango_font, glyph_id)
+    kerning = advance + offset - width * 1000 * FROM_UNITS / font_size
+    if kerning:
+        shown.adjust(int(kerning))
+
+
+def _known_width(stream, font, font_size, pango_font, glyph_id: int) -> int:
+    """The glyph's advance in the PDF's /W array, measured once per font."""
     if glyph_id not in font.widths:
         pango.pango_font_get_glyph_extents(
             pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
         font.widths[glyph_id] = round(
             stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
-    kerning = font.widths[glyph_id] + offset - width * 1000 * FROM_UNITS / font_size
-    if kerning:
-        shown.adjust(int(kerning))
+    return font.widths[glyph_id]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from handouts import build, load_project, plan
 from handouts.catalogs import PAGE_CONTEXT, read_catalog
+from handouts.writing_systems import DICTIONARY_BREAKS
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "breast-cancer-recurrence"
@@ -137,15 +138,25 @@ def words(text: str) -> collections.Counter:
     return collections.Counter(re.findall(r"[^\W\d_]+|\d+", bare))
 
 
-def assert_contains(text: str, phrase: str, direction: str = "ltr") -> None:
-    """``phrase`` is in ``text``: as it is for left-to-right text; for right-to-left
-    text, word for word, since extraction cannot restore the order of neutral
-    characters (punctuation, numbers) between right-to-left words."""
-    if direction == "rtl":
+def assert_contains(text: str, phrase: str, language=None) -> None:
+    """``phrase`` is in ``text``, as ``language`` (by default a left-to-right one
+    written with spaces) can be read back: word for word for right-to-left text,
+    since extraction cannot restore the order of neutral characters
+    (punctuation, numbers) between right-to-left words; with spaces taken out
+    for a script written without them, whose lines break inside phrases."""
+    if language is not None and language.direction == "rtl":
         missing = words(phrase) - words(text)
         assert not missing, f"{phrase!r}: words {sorted(missing)} not in {text[:200]!r}"
+    elif language is not None and written_without_spaces(language):
+        assert re.sub(r"\s", "", normalise(phrase)) in re.sub(r"\s", "", text)
     else:
         assert normalise(phrase) in text
+
+
+def written_without_spaces(language) -> bool:
+    """Whether the language's lines break between dictionary words (Thai,
+    Khmer, …), not only at spaces."""
+    return (language.line_breaks or language.writing.line_breaks) == DICTIONARY_BREAKS
 
 
 def translate(language, msgid: str) -> str:

@@ -20,39 +20,17 @@ SUBJECT = "What a breast cancer recurrence is and how each kind is treated."
 DRAFT_NOTICE = "Draft translation: not yet reviewed by a qualified medical translator."
 
 
-# Languages whose words pdftotext cannot yet give back as written, per test (see
-# PENDING in test_text_layer.py for every word of every PDF): poppler reads a gap,
-# so a space, after some clusters whose marks sit over their letter (Nepali,
-# Lao and Myanmar headings and footers), and scatters Nastaliq letters set off
-# the baseline. The PDFs show the right text (the glyph, font and layout tests
-# look at it). These cases fail strictly, so that each is seen to pass, and is
-# taken off this list, when the text layer carries the words.
-TEXT_LAYER_PENDING = {
-    "title": {"ne", "lo", "ur"},
-    "footer": {"ne", "lo", "my", "ur"},
-    "notice": {"km", "my", "ur"},
-}
-
-
-def text_cases(test: str, codes: list[str]) -> list:
-    """``codes`` as parameters, those whose text layer is pending marked so."""
-    pending = pytest.mark.xfail(strict=True, reason="the text layer does not yet carry "
-                                                    "these words as written")
-    return [pytest.param(code, marks=pending) if code in TEXT_LAYER_PENDING[test] else code
-            for code in codes]
-
-
 @pytest.fixture(scope="session")
 def pdfs(built, project):
     """The US Letter standard PDF of the recurrence guide, by language code."""
     return {code: built / SLUG / f"{SLUG}.{code}.letter.standard.pdf" for code in project.languages}
 
 
-@pytest.mark.parametrize("code", text_cases("title", LANGUAGE_CODES))
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
 def test_pdf_text_carries_the_translated_title(pdfs, project, code):
     language = project.languages[code]
     text = " ".join(pdf_text(pdfs[code]))
-    assert_contains(text, translate(language, TITLE), language.direction)
+    assert_contains(text, translate(language, TITLE), language)
 
 
 @pytest.mark.parametrize("code", LANGUAGE_CODES)
@@ -60,7 +38,7 @@ def test_pdf_text_carries_the_exact_helpline_number(pdfs, code):
     assert "1-800-227-2345" in " ".join(pdf_text(pdfs[code]))
 
 
-@pytest.mark.parametrize("code", text_cases("footer", LANGUAGE_CODES))
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
 def test_every_page_has_a_footer_with_title_revised_date_and_page_x_of_y(pdfs, project, code):
     language = project.languages[code]
     pages = pdf_text(pdfs[code])
@@ -72,9 +50,9 @@ def test_every_page_has_a_footer_with_title_revised_date_and_page_x_of_y(pdfs, p
     for number, text in enumerate(pages, start=1):
         label = page_label % {"page": str(number).translate(digits),
                               "pages": str(len(pages)).translate(digits)}
-        assert_contains(text, label, language.direction)
-        assert_contains(text, revised, language.direction)
-        assert_contains(text, title, language.direction)
+        assert_contains(text, label, language)
+        assert_contains(text, revised, language)
+        assert_contains(text, title, language)
     assert len(pages) >= 2
 
 
@@ -85,12 +63,12 @@ def test_spanish_footer_is_in_spanish(pdfs):
     assert "Page 1 of" not in pages[0]
 
 
-@pytest.mark.parametrize("code", text_cases("notice", DRAFT_CODES))
+@pytest.mark.parametrize("code", DRAFT_CODES)
 def test_draft_translation_says_so_on_every_page_in_english_and_its_language(pdfs, project, code):
     language = project.languages[code]
     for text in pdf_text(pdfs[code]):
         assert DRAFT_NOTICE in text
-        assert_contains(text, translate(language, DRAFT_NOTICE), language.direction)
+        assert_contains(text, translate(language, DRAFT_NOTICE), language)
 
 
 def test_source_language_has_no_draft_notice(pdfs):

@@ -21,31 +21,27 @@ from handouts import load_project, plan
 from handouts.render import render_html, written_date
 from handouts.text_layer import LINE_BREAK_CONTROLS
 
-from conftest import LANGUAGE_CODES, ROOT
+from conftest import LANGUAGE_CODES, ROOT, written_without_spaces
 
 TOOLS = ("poppler", "mupdf")
 # Languages whose words extract as characters (Chinese and Japanese), and those
 # written without spaces between words, whose words are phrases that lines
 # break inside: their letters are compared with the spaces taken out.
 CHARACTERS = {"zh-Hans", "zh-Hant", "ja"}
-UNSPACED = {"th", "lo", "km", "my", "ksw"}
+UNSPACED = {code for code, language in load_project(ROOT).languages.items()
+            if written_without_spaces(language)}
 MINIMUM = 0.98
 
-# Where an extractor does not yet read the words as written, by extractor. The
-# causes: in right-to-left lines, vowel marks and Nastaliq letters set off the
-# baseline, which poppler reads as words of their own, and multi-character
-# /ActualText, which both extractors reverse; poppler's gaps after some Hindi,
-# Nepali, Bengali and Khmer clusters; MuPDF's line breaks inside Bengali and
-# Gujarati words and its doubled marks in Khmer and S'gaw Karen clusters.
-# Strict: a case that starts passing fails here until it is taken off the list.
+# Where an extractor does not yet read the words as written, by extractor: in
+# right-to-left lines with a left-to-right run (a number, a date, a drug's
+# Latin name), poppler takes the spaces and brackets beside the run into it,
+# and MuPDF keeps the line's runs in visual order; both then join or swap words
+# at the run's edges. Strict: a case that starts passing fails here until it is
+# taken off the list.
 PENDING = {
-    "poppler": {"ar", "fa", "prs", "he", "ps", "ur", "hi", "ne", "bn", "km"},
-    "mupdf": {"ar", "fa", "prs", "he", "ur", "bn", "gu", "km", "ksw"},
+    "poppler": {"ar", "fa", "prs", "he", "ps", "ur"},
+    "mupdf": {"ar", "fa", "prs", "he"},
 }
-# Persian and Dari words with a zero-width non-joiner that poppler splits all
-# the same: a risen mark in the word (the hamza above of "دیدهٔ") puts the rest
-# of it on a line of its own.
-NON_JOINER_PENDING = {"poppler": {"fa", "prs"}, "mupdf": set()}
 
 
 def extracted_text(path, tool: str) -> str:
@@ -136,10 +132,7 @@ def _zero_width_non_joiner_cases():
     project = load_project(ROOT)
     codes = [code for code, language in project.languages.items() if language.catalog
              and "\u200c" in language.catalog.read_text(encoding="utf-8")]
-    return [pytest.param(code, tool, marks=pytest.mark.xfail(
-                strict=True, reason=f"{tool} does not yet read these words as written"))
-            if code in (PENDING[tool] - {"fa", "prs"}) | NON_JOINER_PENDING[tool]
-            else pytest.param(code, tool) for code in codes for tool in TOOLS]
+    return [(code, tool) for code in codes for tool in TOOLS]
 
 
 @pytest.mark.parametrize("code, tool", _zero_width_non_joiner_cases())
