@@ -56,24 +56,21 @@ def pattern_fills(page: pikepdf.Page) -> list[list[str]]:
     return fills
 
 
-# Languages whose heading pdfminer cannot place in the structure tree: each of
-# its glyphs sits in an /ActualText span (text_layer.py), and pdfminer gives a
-# glyph only its innermost span's id, which such a span has none of.
-ALL_ACTUAL_TEXT = {"km", "ksw"}
-
-
 def questions_box(page, code: str) -> dict | None:
     """The box on ``page`` (a bordered shape) whose only text is a heading: the
     questions box, whose ruled lines hold no text."""
     headings = heading_mcids(page)
     for shape in sorted(list(page.rects) + list(page.curves),
                         key=lambda shape: shape["bottom"] - shape["top"]):
-        # A glyph in an /ActualText span (text_layer.py) has that span's id, none.
-        inside = {char["mcid"] for char in page.chars
-                  if shape["top"] <= char["top"] and char["bottom"] <= shape["bottom"]
-                  and shape["x0"] <= char["x0"] and char["x1"] <= shape["x1"]} - {None}
-        if (inside or code in ALL_ACTUAL_TEXT) and inside <= headings and any(
-                shape["top"] <= char["top"] <= shape["bottom"] for char in page.chars):
+        chars = [char for char in page.chars
+                 if shape["top"] <= char["top"] and char["bottom"] <= shape["bottom"]
+                 and shape["x0"] <= char["x0"] and char["x1"] <= shape["x1"]]
+        # pdfminer gives a glyph only its innermost span's id: none for a glyph
+        # in an /ActualText span (text_layer.py) or after one. Such glyphs
+        # count as the heading's unless they are an artifact's (the notice).
+        ids = {char["mcid"] for char in chars} - {None}
+        artifact = any(char.get("tag") == "Artifact" for char in chars)
+        if chars and ids <= headings and (ids or not artifact):
             return shape
     return None
 
