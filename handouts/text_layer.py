@@ -297,27 +297,28 @@ def _clusters(glyph_item, utf8: bytes, hyphen_start: int | None) -> list[tuple[l
     their text in logical order."""
     glyph_string = glyph_item.glyphs
     item = glyph_item.item
-    log_clusters = glyph_string.log_clusters
     starts: list[int] = []
     indices: list[list[int]] = []
-    for i in range(glyph_string.num_glyphs):
-        start = log_clusters[i]
-        if not starts or starts[-1] != start:
+    previous = None
+    for i, start in enumerate(ffi.unpack(glyph_string.log_clusters, glyph_string.num_glyphs)):
+        if start != previous:
             starts.append(start)
             indices.append([i])
+            previous = start
         else:
             indices[-1].append(i)
     ordered = sorted(set(starts))
     ends = dict(zip(ordered, ordered[1:] + [item.length]))
     offset = item.offset
+    run_text = utf8[offset:offset + item.length]
+    controls = any(control.encode() in run_text for control in LINE_BREAK_CONTROLS)
     texts = []
     for start in starts:
-        begin = offset + start
-        if hyphen_start is not None and begin >= hyphen_start:
+        if hyphen_start is not None and offset + start >= hyphen_start:
             texts.append(SOFT_HYPHEN)
         else:
-            text = utf8[begin:offset + ends[start]].decode()
-            texts.append(text.translate(_DROP_CONTROLS))
+            text = run_text[start:ends[start]].decode()
+            texts.append(text.translate(_DROP_CONTROLS) if controls else text)
     if item.analysis.level % 2:
         return list(zip(indices, texts))
     # Left to right, a mark (a Devanagari vowel sign, say) joins its letter's
