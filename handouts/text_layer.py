@@ -87,7 +87,8 @@ class Drawing:
     """What one render's lines have drawn so far, per font (by WeasyPrint's
     font hash): the glyphs whose ToUnicode text is a stand-in (see
     ``_actual_text``), the glyphs its character map gives characters, as far
-    as they were asked for, and the fonts that drew a dotted circle the text
+    as they were asked for, those drawn as invisible text for their
+    character, and the fonts that drew a dotted circle the text
     does not have: HarfBuzz draws ◌ under a mark that has no letter
     (glyphs.py's ``BrokenClusterError``)."""
 
@@ -95,6 +96,7 @@ class Drawing:
         self.stand_ins: dict[str, set[int]] = {}
         self.dotted_circle_fonts: list[str] = []
         self._nominal: dict[str, dict[int, int | None]] = {}
+        self._text_glyphs: dict[str, dict[str, int]] = {}
 
     def nominal_glyph(self, font, code_point: int) -> int | None:
         """The glyph ``font``'s character map gives ``code_point``, if any."""
@@ -102,6 +104,26 @@ class Drawing:
         if code_point not in known:
             known[code_point] = nominal_glyph(font.hb_font, code_point)
         return known[code_point]
+
+    def text_glyphs(self, font, characters: str) -> list[int] | None:
+        """A glyph of the font's own for each of ``characters``, whose
+        ToUnicode text is that character; None where the font has none for
+        one of them, or where that glyph already stands for other text."""
+        known = self._text_glyphs.setdefault(font.hash, {})
+        stand_ins = self.stand_ins.setdefault(font.hash, set())
+        glyph_ids = []
+        for char in characters:
+            glyph_id = known.get(char)
+            if glyph_id is None:
+                glyph_id = self.nominal_glyph(font, ord(char))
+                if glyph_id is None or (font.to_unicode.get(glyph_id, char) != char
+                                        and glyph_id not in stand_ins):
+                    return None
+                font.to_unicode[glyph_id] = char
+                stand_ins.discard(glyph_id)
+                known[char] = glyph_id
+            glyph_ids.append(glyph_id)
+        return glyph_ids
 
     def dotted_circle(self, font) -> int | None:
         return self.nominal_glyph(font, DOTTED_CIRCLE_CODE)
@@ -174,20 +196,11 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                 if (text and glyph_id not in stand_ins and glyph_id != empty
                         and not glyph_id & unknown
                         and to_unicode.setdefault(glyph_id, text) == text):
-                    geometry = info.geometry
                     advance = widths.get(glyph_id)
                     if advance is None:
                         _draw_glyph(shown, stream, font, font_size, pango_font, info, glyph_id)
-                        continue
-                    # _draw_glyph for a glyph with a known advance.
-                    shown.rise(-geometry.y_offset / 1000)
-                    offset = geometry.x_offset / font_size
-                    if offset:
-                        shown.adjust(-offset)
-                    shown.glyph(glyph_id)
-                    kerning = advance + offset - geometry.width * 1000 * FROM_UNITS / font_size
-                    if kerning:
-                        shown.adjust(int(kerning))
+                    else:
+                        _show(shown, info.geometry, glyph_id, advance, font_size)
                     continue
             glyph_ids = [glyphs[i].glyph for i in indices]
             if dotted_circle in glyph_ids and DOTTED_CIRCLE not in text:
@@ -246,34 +259,35 @@ def _draw_word_apart(shown, stream, font, font_size, pango_font, glyphs, word,
     no glyph of its own for one of the characters (see the module's text)."""
     texts = [text for _, text in word]
     characters = "".join(reversed(texts))[::-1] if right_to_left else "".join(texts)
-    invisible = [drawing.nominal_glyph(font, ord(char)) for char in characters]
-    if not invisible or None in invisible or any(
-            font.to_unicode.get(glyph_id, char) != char and glyph_id not in stand_ins
-            for glyph_id, char in zip(invisible, characters)):
+    invisible = drawing.text_glyphs(font, characters)
+    if not invisible:
         return False
-    for glyph_id, char in zip(invisible, characters):
-        font.to_unicode[glyph_id] = char
-        stand_ins.discard(glyph_id)
-        _known_width(stream, font, font_size, pango_font, glyph_id)
-    text_width = sum(font.widths[glyph_id] for glyph_id in invisible)
+    text_width = sum(_known_width(stream, font, font_size, pango_font, glyph_id)
+                     for glyph_id in invisible)
     if not text_width:
         return False
 
     dotted_circle = drawing.dotted_circle(font)
     empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
+    to_unicode, widths = font.to_unicode, font.widths
     ink_width = 0
     shown.flush()
     shown.begin_actual_text("")
     for indices, text in word:
         for i in indices:
-            glyph_id = glyphs[i].glyph
+            info = glyphs[i]
+            glyph_id = info.glyph
             if glyph_id == dotted_circle and DOTTED_CIRCLE not in text:
                 drawing.found_dotted_circle(font)
-            if glyph_id != empty and not glyph_id & unknown and glyph_id not in font.to_unicode:
-                font.to_unicode[glyph_id] = ""
+            if glyph_id != empty and not glyph_id & unknown and glyph_id not in to_unicode:
+                to_unicode[glyph_id] = ""
                 stand_ins.add(glyph_id)
-            _draw_glyph(shown, stream, font, font_size, pango_font, glyphs[i], glyph_id)
-            ink_width += glyphs[i].geometry.width
+            advance = widths.get(glyph_id)
+            if advance is None:
+                _draw_glyph(shown, stream, font, font_size, pango_font, info, glyph_id)
+            else:
+                _show(shown, info.geometry, glyph_id, advance, font_size)
+            ink_width += info.geometry.width
     shown.flush()
     shown.end_actual_text()
 
@@ -402,12 +416,6 @@ def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id
         font.widths.setdefault(0, font.widths[glyph_id])
         font.to_unicode.setdefault(glyph_id, chr(codepoint))
 
-    offset = glyph_info.geometry.x_offset / font_size
-    shown.rise(-glyph_info.geometry.y_offset / 1000)
-    if offset:
-        shown.adjust(-offset)
-    shown.glyph(glyph_id)
-
     if glyph_id not in font.widths and not width and _is_mark(font.to_unicode.get(glyph_id)):
         # A mark Pango gives no advance (it sits on its letter) is given none in
         # the PDF either: with the font's own advance, undone by the next
@@ -415,7 +423,17 @@ def _draw_glyph(shown, stream, font, font_size, pango_font, glyph_info, glyph_id
         # word there (दे ते for देते).
         font.widths[glyph_id] = 0
     advance = _known_width(stream, font, font_size, pango_font, glyph_id)
-    kerning = advance + offset - width * 1000 * FROM_UNITS / font_size
+    _show(shown, glyph_info.geometry, glyph_id, advance, font_size)
+
+
+def _show(shown, geometry, glyph_id: int, advance: int, font_size: float) -> None:
+    """One glyph whose advance in the PDF is known, moved as Pango placed it."""
+    shown.rise(-geometry.y_offset / 1000)
+    offset = geometry.x_offset / font_size
+    if offset:
+        shown.adjust(-offset)
+    shown.glyph(glyph_id)
+    kerning = advance + offset - geometry.width * 1000 * FROM_UNITS / font_size
     if kerning:
         shown.adjust(int(kerning))
 
