@@ -18,14 +18,26 @@ A word that extractors cannot read from its glyphs is drawn twice, as OCR
 engines lay text over a scan: its ink inside an empty /ActualText (ISO
 32000-1, 14.9.4), so that it reads as nothing, then its characters in
 invisible text (rendering mode 3), one glyph of the font's own for each, on
-the baseline, in visual order, scaled together (Tz) to the word's width. Such
-a word has a glyph moved off its pen position or the baseline (a Nastaliq
+the baseline, in logical order, scaled together to the word's width. Such a
+word has a glyph moved off its pen position or the baseline (a Nastaliq
 letter on its sloping baseline, an Arabic vowel mark over its letter) or a
 cluster of several glyphs (a Bengali vowel sign drawn before its consonant).
 From its glyphs alone, poppler and MuPDF read gaps inside it as spaces, its
 risen letters as lines of their own, and multi-character /ActualText in
 reverse; the invisible characters stay in line and touch, so both read the
 word whole and in order.
+
+Right-to-left text is drawn in logical order, each glyph at its place, moving
+leftward (``_draw_run``), as extractors expect it: MuPDF keeps such text in
+the order it is written, where text drawn in visual order has its
+right-to-left stretches reversed and its numbers and Latin names left where
+they stand, so that words swap around them. poppler orders characters by
+their place: a zero-width glyph is drawn a thousandth of an em left of the
+one it follows, so that it does not tie with it, and a right-to-left mark is
+written on each side of a number or a Latin name, as word processors do,
+since poppler takes the spaces and punctuation beside a number into it. A
+right-to-left word narrowed to its ink more than Tz allows MuPDF to read
+(``_draw_word_apart``) is set in a text matrix that narrows and leans it.
 
 Every other cluster whose glyphs do not give its text is wrapped in an
 /ActualText span of its own, one cluster long. A zero-width non-joiner is
@@ -36,7 +48,10 @@ as nothing.
 
 WeasyPrint has no hook for its text layer: ``draw_line`` stands in for its
 ``draw_first_line`` during one render and follows it (WeasyPrint 70, BSD
-licence) glyph for glyph, in ink and in spacing. Lines it does not handle
+licence) glyph for glyph, in ink and in spacing, but for one thing: each move
+is written rounded to a thousandth of an em with what is left over carried to
+the next, where WeasyPrint truncates each and lets the error add up along the
+line, so that every glyph stands where Pango put it. Lines it does not handle
 (ellipses, colour and bitmap fonts, which the handouts never use) go to
 WeasyPrint's own function.
 """
@@ -45,11 +60,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import unicodedata
 
 # Loaded with rendering only: render.py imports this module when a PDF renders.
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.logger import LOGGER
+from weasyprint.matrix import Matrix
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
 from .harfbuzz import nominal_glyph
@@ -57,6 +74,7 @@ from .harfbuzz import nominal_glyph
 # Characters the build inserts to steer line breaks: they are not the text.
 LINE_BREAK_CONTROLS = "\u200b\u2060"
 SOFT_HYPHEN = "\u00ad"
+RIGHT_TO_LEFT_MARK = "\u200f"
 DOTTED_CIRCLE = "\u25cc"
 DOTTED_CIRCLE_CODE = ord(DOTTED_CIRCLE)
 _DROP_CONTROLS = dict.fromkeys(map(ord, LINE_BREAK_CONTROLS))
@@ -157,8 +175,22 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                     if hyphen and textbox.pango_layout.text.endswith(hyphen) else None)
     stream.set_text_matrix(*matrix.values)
     shown = _TextShown(stream)
+    # Where each run starts, from the line's start, and its width, in Pango
+    # units: runs are drawn in logical order, each at its place (see _draw_run).
+    starts, widths, x = [], [], 0
+    for glyph_item in runs:
+        glyphs = glyph_item.glyphs
+        width = sum(glyphs.glyphs[i].geometry.width for i in range(glyphs.num_glyphs))
+        starts.append(x)
+        widths.append(width)
+        x += width
+    ordered = sorted(zip(runs, fonts, starts, widths), key=lambda run: run[0].item.offset)
+    marks = (_right_to_left_marks([(run.item.analysis.level, start, width)
+                                   for run, _, start, width in ordered])
+             if textbox.style["direction"] == "rtl" else {})
+    pen = 0
     previous_pango_font = None
-    for glyph_item, (font, font_size) in zip(runs, fonts):
+    for number, (glyph_item, (font, font_size), start, _width) in enumerate(ordered):
         pango_font = glyph_item.item.analysis.font
         if pango_font != previous_pango_font:
             previous_pango_font = pango_font
@@ -167,23 +199,146 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                 font_size = textbox.style["font_size"]
             shown.flush()
             stream.set_font_size(font.hash, font_size)
-        glyphs = glyph_item.glyphs.glyphs
-        right_to_left = bool(glyph_item.item.analysis.level % 2)
-        stand_ins = drawing.stand_ins.setdefault(font.hash, set())
-        dotted_circle = drawing.dotted_circle(font)
-        to_unicode, widths = font.to_unicode, font.widths
-        empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
-        clusters = _clusters(glyph_item, utf8, hyphen_start)
-        words = _words_drawn_apart(clusters, glyphs)
+        run = _Run(shown, stream, matrix, drawing, font, font_size, glyph_item,
+                   _clusters(glyph_item, utf8, hyphen_start))
+        before, after = marks.get(number, (None, None))
+        if before is not None:
+            pen = _draw_mark(run, pen, before + run.hair, RIGHT_TO_LEFT_MARK)
+        pen = run.move(pen, start)
+        pen = _draw_run(run, start)
+        if after is not None:
+            pen = _draw_mark(run, pen, after - run.hair, RIGHT_TO_LEFT_MARK)
+    shown.flush()
+    shown.rise(0)
+    return True
+
+
+def _right_to_left_marks(runs: list[tuple[int, int, int]]) -> dict[int, tuple]:
+    """Where a right-to-left line's left-to-right stretches (a number, a
+    date, a Latin name) get a right-to-left mark, as word processors write
+    one: {the stretch's first run: (its right edge, None), its last run:
+    (None, its left edge)}, from the runs' (bidi level, start, width) in
+    logical order. poppler reads a line of a page it reads right to left as
+    right-to-left stretches and left-to-right ones, and takes into a number's
+    stretch the spaces and punctuation beside it (its character classes put
+    ``.,:`` with the digits), joining the number to the next word; a mark on
+    each side ends the stretch there. A stretch of one run gets both."""
+    marks: dict[int, list] = {}
+    number = 0
+    while number < len(runs):
+        if runs[number][0] % 2:
+            number += 1
+            continue
+        last = number
+        while last + 1 < len(runs) and not runs[last + 1][0] % 2:
+            last += 1
+        stretch = runs[number:last + 1]
+        marks.setdefault(number, [None, None])[0] = max(start + width
+                                                        for _, start, width in stretch)
+        marks.setdefault(last, [None, None])[1] = min(start for _, start, _ in stretch)
+        number = last + 1
+    return {number: tuple(places) for number, places in marks.items()}
+
+
+def _draw_mark(run: _Run, pen: int, place: int, mark: str) -> int:
+    """Draw the zero-width ``mark`` at ``place`` as invisible text (fonts
+    may give it a visible glyph), with the text position at ``pen``; returns
+    where the text position ends."""
+    glyph_ids = run.drawing.text_glyphs(run.font, mark)
+    if not glyph_ids:
+        return pen
+    pen = run.move(pen, place)
+    run.shown.flush()
+    run.stream.set_text_rendering(3)
+    run.shown.glyph(glyph_ids[0])
+    run.shown.flush()
+    run.stream.set_text_rendering(0)
+    return pen + round(_known_width(run.stream, run.font, run.font_size, run.pango_font,
+                                    glyph_ids[0]) * run.font_size / FROM_UNITS / 1000)
+
+
+class _Run:
+    """One run of a line (one font, one direction) as it is being drawn."""
+
+    def __init__(self, shown, stream, matrix, drawing, font, font_size, glyph_item, clusters):
+        self.shown, self.stream, self.matrix, self.drawing = shown, stream, matrix, drawing
+        self.font, self.font_size = font, font_size
+        self.pango_font = glyph_item.item.analysis.font
+        self.glyphs = glyph_item.glyphs.glyphs
+        self.right_to_left = bool(glyph_item.item.analysis.level % 2)
+        self.stand_ins = drawing.stand_ins.setdefault(font.hash, set())
+        self.clusters = clusters
+        # A thousandth of an em: how far a zero-width glyph is drawn left of
+        # the glyph it follows (see _draw_run).
+        self.hair = round(font_size / FROM_UNITS / 1000)
+
+    def width(self, indices) -> int:
+        glyphs = self.glyphs
+        return sum(glyphs[i].geometry.width for i in indices)
+
+    def move(self, pen: int, to: int) -> int:
+        """Move the text position from ``pen`` to ``to`` (from the line's
+        start, in Pango units); returns ``to``."""
+        if to != pen:
+            self.shown.adjust((pen - to) * FROM_UNITS * 1000 / self.font_size)
+        return to
+
+
+def _draw_run(run: _Run, start: int) -> int:
+    """Draw the run that starts ``start`` Pango units from the line's start,
+    with the text position there; returns where the text position ends.
+
+    Left to right, the run's clusters are drawn one after the other. Right to
+    left, they are drawn in logical order, each word or cluster at its place,
+    moving leftward: that is how MuPDF and poppler expect right-to-left text
+    written in logical order. Drawn in visual order, MuPDF reverses a line's
+    right-to-left stretches but leaves a number or a Latin name among them
+    where it stands, so that words swap around it."""
+    clusters = run.clusters
+    words = _words_drawn_apart(clusters, run.glyphs)
+    if not run.right_to_left:
+        _draw_clusters(run, [(0, len(clusters), None, 0)], words)
+        return start + run.width([i for indices, _ in clusters for i in indices])
+    units, number, place, hair = [], 0, start, run.hair
+    while number < len(clusters):
+        end = words.get(number, number + 1)
+        width = run.width([i for indices, _ in clusters[number:end] for i in indices])
+        # A zero-width glyph (a joiner, the alef of a lam-alef) is drawn a
+        # hair left of the glyph it follows: poppler orders characters by
+        # their left edge, and would find a tie there.
+        units.append((number, end, place if width else place - hair, width))
+        number, place = end, place + width
+    units.reverse()
+    return _draw_clusters(run, units, words, start)
+
+
+def _draw_clusters(run: _Run, units, words: dict[int, int], pen: int = 0) -> int:
+    """Draw the run's clusters by units, (first cluster, the cluster after the
+    last, the place to draw them at or None for where the text position is,
+    their width), each unit's clusters one after the other, those that start
+    a word in ``words`` as that word drawn apart; returns where the text
+    position ends, for units drawn at a place."""
+    shown, stream, drawing = run.shown, run.stream, run.drawing
+    font, font_size, pango_font, glyphs = run.font, run.font_size, run.pango_font, run.glyphs
+    right_to_left, stand_ins, clusters = run.right_to_left, run.stand_ins, run.clusters
+    dotted_circle = drawing.dotted_circle(font)
+    to_unicode, widths = font.to_unicode, font.widths
+    empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
+    for first, end, place, width in units:
+        if place is not None:
+            pen = run.move(pen, place)
+            if first in words and _draw_word_apart(run, clusters[first:end], place):
+                pen = place
+                continue
+            pen = place + width
         word_end = 0
-        for number, (indices, text) in enumerate(clusters):
+        for number in range(first, end):
             if number < word_end:
                 continue
-            if number in words:
+            indices, text = clusters[number]
+            if place is None and number in words:
                 word_end = words[number]
-                word = clusters[number:word_end]
-                if _draw_word_apart(shown, stream, font, font_size, pango_font, glyphs, word,
-                                    right_to_left, stand_ins, drawing):
+                if _draw_word_apart(run, clusters[number:word_end]):
                     continue
                 word_end = 0
             if len(indices) == 1:
@@ -222,9 +377,7 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
             if actual_text is not None:
                 shown.flush()
                 shown.end_actual_text()
-    shown.flush()
-    shown.rise(0)
-    return True
+    return pen
 
 
 def _words_drawn_apart(clusters: list[tuple[list[int], str]], glyphs) -> dict[int, int]:
@@ -250,26 +403,30 @@ def _words_drawn_apart(clusters: list[tuple[list[int], str]], glyphs) -> dict[in
     return words
 
 
-def _draw_word_apart(shown, stream, font, font_size, pango_font, glyphs, word,
-                     right_to_left: bool, stand_ins: set[int], drawing: Drawing) -> bool:
+def _draw_word_apart(run: _Run, word, start: int = 0) -> bool:
     """Draw ``word`` (its clusters in drawing order) twice: its ink with no
     text (an empty /ActualText), then its characters as invisible text on the
-    baseline, one glyph of the font's own for each, in visual order, scaled
-    together to the word's width; False, drawing nothing, where the font has
-    no glyph of its own for one of the characters (see the module's text)."""
+    baseline, one glyph of the font's own for each, in logical order, scaled
+    together to the word's width: left to right from the word's start, or
+    right to left from its end, the text position then left at its start;
+    False, drawing nothing, where the font has no glyph of its own for one of
+    the characters (see the module's text)."""
+    shown, stream, drawing = run.shown, run.stream, run.drawing
+    font, font_size, pango_font, glyphs = run.font, run.font_size, run.pango_font, run.glyphs
     texts = [text for _, text in word]
-    characters = "".join(reversed(texts))[::-1] if right_to_left else "".join(texts)
-    invisible = drawing.text_glyphs(font, characters)
+    invisible = drawing.text_glyphs(font, "".join(reversed(texts) if run.right_to_left
+                                                  else texts))
     if not invisible:
         return False
-    text_width = sum(_known_width(stream, font, font_size, pango_font, glyph_id)
-                     for glyph_id in invisible)
+    widths = [_known_width(stream, font, font_size, pango_font, glyph_id)
+              for glyph_id in invisible]
+    text_width = sum(widths)
     if not text_width:
         return False
 
     dotted_circle = drawing.dotted_circle(font)
     empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
-    to_unicode, widths = font.to_unicode, font.widths
+    to_unicode, stand_ins = font.to_unicode, run.stand_ins
     ink_width = 0
     shown.flush()
     shown.begin_actual_text("")
@@ -282,7 +439,7 @@ def _draw_word_apart(shown, stream, font, font_size, pango_font, glyphs, word,
             if glyph_id != empty and not glyph_id & unknown and glyph_id not in to_unicode:
                 to_unicode[glyph_id] = ""
                 stand_ins.add(glyph_id)
-            advance = widths.get(glyph_id)
+            advance = font.widths.get(glyph_id)
             if advance is None:
                 _draw_glyph(shown, stream, font, font_size, pango_font, info, glyph_id)
             else:
@@ -291,17 +448,47 @@ def _draw_word_apart(shown, stream, font, font_size, pango_font, glyphs, word,
     shown.flush()
     shown.end_actual_text()
 
-    # Back to the word's start, then the characters, scaled to end where the ink ends.
-    ink_width = ink_width * FROM_UNITS * 1000 / font_size
     shown.rise(0)
-    shown.adjust(round(ink_width, 3))
+    scale = ink_width * FROM_UNITS * 1000 / font_size / text_width
+    # MuPDF reads right-to-left characters as written in logical order where
+    # each stands its advance times the square root of the text matrix's
+    # determinant left of the one before, give or take 0.15 em; Tz narrows the
+    # glyphs by more than that root. A word narrowed further than that allows
+    # (Nastaliq's letters join far tighter than they stand alone) gets a text
+    # matrix that narrows the glyphs and leans their upright, keeping its
+    # length: poppler takes the font size from that length, and sets text of
+    # another size in a block of its own.
+    narrowed = run.right_to_left and max(widths) * (1 - math.sqrt(scale)) > 100
+    if narrowed:
+        end = (start + ink_width) * FROM_UNITS
+        shown.place(Matrix(scale, 0, math.sqrt(1 - scale * scale), scale, end, 0) @ run.matrix)
+    elif not run.right_to_left:
+        shown.adjust(scale * text_width)  # back to the word's start
     shown.flush()
     stream.set_text_rendering(3)
-    stream.stream.append(f"{round(100 * ink_width / text_width, 3)} Tz".encode())
-    for glyph_id in invisible:
-        shown.glyph(glyph_id)
+    if not narrowed:
+        stream.stream.append(f"{round(100 * scale, 3)} Tz".encode())
+    if run.right_to_left:
+        # Each character placed left of the one it follows, a zero-width one
+        # a hair left (see _draw_run); the adjustments scale as the glyphs.
+        edge = pen = hair = 0
+        for glyph_id, width in zip(invisible, widths):
+            if width:
+                edge, hair = edge - width, 0
+            else:
+                hair += 1
+            shown.adjust(pen - edge + hair)
+            shown.glyph(glyph_id)
+            pen = edge - hair + width
+        shown.adjust(pen - edge)  # to the word's start
+    else:
+        for glyph_id in invisible:
+            shown.glyph(glyph_id)
     shown.flush()
-    stream.stream.append(b"100 Tz")
+    if narrowed:
+        shown.place(Matrix(e=start * FROM_UNITS) @ run.matrix)
+    else:
+        stream.stream.append(b"100 Tz")
     stream.set_text_rendering(0)
     return True
 
@@ -435,7 +622,7 @@ def _show(shown, geometry, glyph_id: int, advance: int, font_size: float) -> Non
     shown.glyph(glyph_id)
     kerning = advance + offset - geometry.width * 1000 * FROM_UNITS / font_size
     if kerning:
-        shown.adjust(int(kerning))
+        shown.adjust(kerning)
 
 
 def _known_width(stream, font, font_size, pango_font, glyph_id: int) -> int:
@@ -455,13 +642,15 @@ def _is_mark(text: str | None) -> bool:
 
 class _TextShown:
     """The operand of one TJ operator (glyphs and position adjustments), written
-    out whenever something else must come between glyphs."""
+    out whenever something else must come between glyphs. Adjustments in a row
+    are written as one number, and none where they cancel out."""
 
     def __init__(self, stream):
         self.stream = stream
         self.parts: list[str] = []
         self.glyphs: list[str] = []
         self.current_rise = 0
+        self.moved = 0
 
     def rise(self, amount: float) -> None:
         """Raise the glyphs that follow by ``amount``. Nastaliq's glyphs sit on
@@ -473,13 +662,16 @@ class _TextShown:
             self.current_rise = amount
 
     def glyph(self, glyph_id: int) -> None:
+        if self.moved:
+            self._write_move()
         self.glyphs.append(f"{glyph_id:04x}")
 
     def adjust(self, amount: float) -> None:
-        self._close_glyphs()
-        self.parts.append(f" {amount} ")
+        self.moved += amount
 
     def flush(self) -> None:
+        if self.moved:
+            self._write_move()
         self._close_glyphs()
         if self.parts:
             self.stream.show_text("".join(self.parts))
@@ -493,6 +685,23 @@ class _TextShown:
 
     def end_actual_text(self) -> None:
         self.stream.end_marked_content()
+
+    def place(self, matrix) -> None:
+        """Set the text matrix: the text position is where it puts it."""
+        self._close_glyphs()
+        self.moved = 0
+        self.flush()
+        self.stream.set_text_matrix(*matrix.values)
+
+    def _write_move(self) -> None:
+        # In whole thousandths of an em, what is left over carried to the
+        # next move: the text position stays within half a thousandth of
+        # where Pango put it all along the line.
+        self._close_glyphs()
+        amount = round(self.moved)
+        self.moved -= amount
+        if amount:
+            self.parts.append(f" {amount} ")
 
     def _close_glyphs(self) -> None:
         if self.glyphs:

@@ -66,9 +66,15 @@ def test_pages_have_the_paper_size_in_the_name(built, paper):
             assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(size, abs=0.01)
 
 
+def leaned(char) -> bool:
+    """Whether the character is invisible text leaned to a narrowed word's ink
+    (text_layer.py): its box is sheared, and pdfminer takes its size from it."""
+    return abs(char["matrix"][2]) > 1e-6
+
+
 def test_body_text_is_at_least_12pt_and_18pt_in_large_print(plumbed):
     for name, pdf in plumbed.items():
-        sizes = [round(c["size"], 1) for c in flow_chars(pdf)]
+        sizes = [round(c["size"], 1) for c in flow_chars(pdf) if not leaned(c)]
         minimum = 18 if ".large-print." in name else 12
         assert min(sizes) >= minimum - 0.05, (name, min(sizes))
 
@@ -145,7 +151,8 @@ def test_nothing_is_cut_off_or_overflows_the_text_column(plumbed):
                 # A mark that takes no room (a Myanmar asat, say) sits on its letter,
                 # whose box is checked; its own degenerate box only says where the
                 # shaper left the pen.
-                if char.get("tag") != "Artifact" and char["x1"] - char["x0"] > 0.01:
+                if (char.get("tag") != "Artifact" and char["x1"] - char["x0"] > 0.01
+                        and not leaned(char)):
                     # the narrowest side margin of any edition is 20 mm
                     assert 20 * MM - 1 <= char["x0"] and char["x1"] <= page.width - 20 * MM + 1, (
                         name, char["text"])
