@@ -175,22 +175,25 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                     if hyphen and textbox.pango_layout.text.endswith(hyphen) else None)
     stream.set_text_matrix(*matrix.values)
     shown = _TextShown(stream)
-    # Where each run starts, from the line's start, and its width, in Pango
-    # units: runs are drawn in logical order, each at its place (see _draw_run).
-    starts, widths, x = [], [], 0
-    for glyph_item in runs:
-        glyphs = glyph_item.glyphs
-        width = sum(glyphs.glyphs[i].geometry.width for i in range(glyphs.num_glyphs))
-        starts.append(x)
-        widths.append(width)
-        x += width
-    ordered = sorted(zip(runs, fonts, starts, widths), key=lambda run: run[0].item.offset)
-    marks = (_right_to_left_marks([(run.item.analysis.level, start, width)
-                                   for run, _, start, width in ordered])
-             if textbox.style["direction"] == "rtl" else {})
+    if textbox.style["direction"] == "rtl" or any(run.item.analysis.level % 2 for run in runs):
+        # Where each run starts, from the line's start, and its width, in Pango
+        # units: runs are drawn in logical order, each at its place (_draw_run).
+        starts, widths, x = [], [], 0
+        for glyph_item in runs:
+            glyphs = glyph_item.glyphs
+            width = sum(glyphs.glyphs[i].geometry.width for i in range(glyphs.num_glyphs))
+            starts.append(x)
+            widths.append(width)
+            x += width
+        ordered = sorted(zip(runs, fonts, starts, widths), key=lambda run: run[0].item.offset)
+        marks = (_right_to_left_marks([(run.item.analysis.level, start, width)
+                                       for run, _, start, width in ordered])
+                 if textbox.style["direction"] == "rtl" else {})
+    else:  # left to right only: the runs one after the other
+        ordered, marks = [(run, font, None, None) for run, font in zip(runs, fonts)], {}
     pen = 0
     previous_pango_font = None
-    for number, (glyph_item, (font, font_size), start, _width) in enumerate(ordered):
+    for number, (glyph_item, (font, font_size), start, width) in enumerate(ordered):
         pango_font = glyph_item.item.analysis.font
         if pango_font != previous_pango_font:
             previous_pango_font = pango_font
@@ -201,11 +204,15 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
             stream.set_font_size(font.hash, font_size)
         run = _Run(shown, stream, matrix, drawing, font, font_size, glyph_item,
                    _clusters(glyph_item, utf8, hyphen_start))
+        if start is None:
+            _draw_clusters(run, [(0, len(run.clusters), None, 0)],
+                           _words_drawn_apart(run.clusters, run.glyphs))
+            continue
         before, after = marks.get(number, (None, None))
         if before is not None:
             pen = _draw_mark(run, pen, before + run.hair, RIGHT_TO_LEFT_MARK)
         pen = run.move(pen, start)
-        pen = _draw_run(run, start)
+        pen = _draw_run(run, start, width)
         if after is not None:
             pen = _draw_mark(run, pen, after - run.hair, RIGHT_TO_LEFT_MARK)
     shown.flush()
@@ -284,9 +291,10 @@ class _Run:
         return to
 
 
-def _draw_run(run: _Run, start: int) -> int:
-    """Draw the run that starts ``start`` Pango units from the line's start,
-    with the text position there; returns where the text position ends.
+def _draw_run(run: _Run, start: int, width: int) -> int:
+    """Draw the run that starts ``start`` Pango units from the line's start
+    and is ``width`` wide, with the text position there; returns where the
+    text position ends.
 
     Left to right, the run's clusters are drawn one after the other. Right to
     left, they are drawn in logical order, each word or cluster at its place,
@@ -298,7 +306,7 @@ def _draw_run(run: _Run, start: int) -> int:
     words = _words_drawn_apart(clusters, run.glyphs)
     if not run.right_to_left:
         _draw_clusters(run, [(0, len(clusters), None, 0)], words)
-        return start + run.width([i for indices, _ in clusters for i in indices])
+        return start + width
     units, number, place, hair = [], 0, start, run.hair
     while number < len(clusters):
         end = words.get(number, number + 1)
