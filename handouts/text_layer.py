@@ -66,7 +66,6 @@ import unicodedata
 # Loaded with rendering only: render.py imports this module when a PDF renders.
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.logger import LOGGER
-from weasyprint.matrix import Matrix
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
 from .harfbuzz import nominal_glyph
@@ -268,7 +267,8 @@ class _Run:
     """One run of a line (one font, one direction) as it is being drawn."""
 
     def __init__(self, shown, stream, matrix, drawing, font, font_size, glyph_item, clusters):
-        self.shown, self.stream, self.matrix, self.drawing = shown, stream, matrix, drawing
+        self.shown, self.stream, self.drawing = shown, stream, drawing
+        self.matrix = matrix.values  # the line's text matrix
         self.font, self.font_size = font, font_size
         self.pango_font = glyph_item.item.analysis.font
         self.glyphs = glyph_item.glyphs.glyphs
@@ -469,7 +469,7 @@ def _draw_word_apart(run: _Run, word, start: int = 0) -> bool:
     narrowed = run.right_to_left and max(widths) * (1 - math.sqrt(scale)) > 100
     if narrowed:
         end = (start + ink_width) * FROM_UNITS
-        shown.place(Matrix(scale, 0, math.sqrt(1 - scale * scale), scale, end, 0) @ run.matrix)
+        shown.place(run.matrix, end, scale, math.sqrt(1 - scale * scale))
     elif not run.right_to_left:
         shown.adjust(scale * text_width)  # back to the word's start
     shown.flush()
@@ -494,7 +494,7 @@ def _draw_word_apart(run: _Run, word, start: int = 0) -> bool:
             shown.glyph(glyph_id)
     shown.flush()
     if narrowed:
-        shown.place(Matrix(e=start * FROM_UNITS) @ run.matrix)
+        shown.place(run.matrix, start * FROM_UNITS)
     else:
         stream.stream.append(b"100 Tz")
     stream.set_text_rendering(0)
@@ -694,12 +694,19 @@ class _TextShown:
     def end_actual_text(self) -> None:
         self.stream.end_marked_content()
 
-    def place(self, matrix) -> None:
-        """Set the text matrix: the text position is where it puts it."""
+    def place(self, line, x: float, scale: float = 1, lean: float = 0) -> None:
+        """Set the text matrix to the ``line``'s text matrix (a, b, c, d, e,
+        f), moved ``x`` along it, its x axis scaled by ``scale`` and its y
+        axis by ``scale`` and leaned by ``lean`` along the x axis: the text
+        position is where it puts it."""
+        a, b, c, d, e, f = line
         self._close_glyphs()
         self.moved = 0
         self.flush()
-        self.stream.set_text_matrix(*matrix.values)
+        values = (scale * a, scale * b, lean * a + scale * c, lean * b + scale * d,
+                  x * a + e, x * b + f)
+        self.stream.stream.append(
+            " ".join(f"{value:.4f}".rstrip("0").rstrip(".") for value in values).encode() + b" Tm")
 
     def _write_move(self) -> None:
         # In whole thousandths of an em, what is left over carried to the
