@@ -303,7 +303,8 @@ def _draw_run(run: _Run, start: int, width: int) -> int:
     right-to-left stretches but leaves a number or a Latin name among them
     where it stands, so that words swap around it."""
     clusters = run.clusters
-    words = _words_drawn_apart(clusters, run.glyphs)
+    # Kerning moves a glyph by less than a tenth of an em.
+    words = _words_drawn_apart(clusters, run.glyphs, run.font_size / FROM_UNITS / 10)
     if not run.right_to_left:
         _draw_clusters(run, [(0, len(clusters), None, 0)], words)
         return start + width
@@ -388,12 +389,16 @@ def _draw_clusters(run: _Run, units, words: dict[int, int], pen: int = 0) -> int
     return pen
 
 
-def _words_drawn_apart(clusters: list[tuple[list[int], str]], glyphs) -> dict[int, int]:
+def _words_drawn_apart(clusters: list[tuple[list[int], str]], glyphs,
+                       kerning: float = 0) -> dict[int, int]:
     """The run's words (clusters between spaces) that extractors cannot read
     from their glyphs, as {first cluster: the cluster after the last}: those
-    with a glyph moved off its pen position or baseline (a mark on its letter,
-    a Nastaliq letter on its sloping baseline) or a cluster of several glyphs
-    (a vowel sign drawn before its consonant)."""
+    with a glyph moved off its pen position (by more than ``kerning``, in
+    Pango units) or off the baseline (a mark on its letter, a Nastaliq letter
+    on its sloping baseline) or a cluster of several glyphs (a vowel sign
+    drawn before its consonant). Right to left, kerning moves glyphs off
+    their pen position by a little, which extractors read past, since each
+    glyph is drawn at its place (_draw_run)."""
     words = {}
     start = None
     for number, (indices, text) in enumerate([*clusters, ([], " ")]):
@@ -403,7 +408,7 @@ def _words_drawn_apart(clusters: list[tuple[list[int], str]], glyphs) -> dict[in
             continue
         if start is not None and any(
                 len(word_indices) > 1 or any(
-                    glyphs[i].geometry.x_offset or glyphs[i].geometry.y_offset
+                    abs(glyphs[i].geometry.x_offset) > kerning or glyphs[i].geometry.y_offset
                     for i in word_indices)
                 for word_indices, _ in clusters[start:number]):
             words[start] = number
