@@ -43,7 +43,7 @@ def main() -> int:
                         help="only this language (repeat for more)")
     args = parser.parse_args()
     project = load_project(ROOT)
-    print(f"{'PDF':48} " + " ".join(f"{tool + ' words':>14} {tool + ' order':>14}"
+    print(f"{'PDF':52} " + " ".join(f"{tool + ' words':>14} {tool + ' order':>14}"
                                      for tool in TOOLS) + "  poppler's left-to-right pages")
     for job in plan(project, args.lang):
         path = args.out / job.path
@@ -53,7 +53,7 @@ def main() -> int:
                                                     job.language.code)
             scores += [f"{found:14.1%}", f"{in_order:14.1%}"]
         pages = pages_read_left_to_right(path) if job.language.direction == "rtl" else []
-        print(f"{path.name:48} {' '.join(scores)}  {', '.join(map(str, pages)) or '-'}")
+        print(f"{path.name:52} {' '.join(scores)}  {', '.join(map(str, pages)) or '-'}")
     return 0
 
 
