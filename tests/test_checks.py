@@ -208,6 +208,7 @@ def test_check_command_exits_0_when_only_warnings(tmp_path):
     assert "[untranslated]" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_command_on_the_project_languages_is_clean():
     result = cli("check")
     assert result.returncode == 0, result.stdout

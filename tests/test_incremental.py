@@ -127,6 +127,7 @@ def test_merge_refuses_a_damaged_shard(tmp_path):
     assert "does not match its manifest" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_rebuild_does_not_check_catalogs_again_until_one_changes(project_copy, tmp_path, monkeypatch):
     import handouts.gate
 

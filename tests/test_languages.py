@@ -61,6 +61,7 @@ def test_broken_language_file_points_at_the_line(tmp_path):
         load_languages(path)
 
 
+@pytest.mark.slow
 def test_a_language_in_a_script_the_data_lacks_is_set_in_the_fonts_fontconfig_finds(project_copy, tmp_path):
     # Tamil is written in its own script, which locales/writing_systems.toml does not declare.
     assert "Taml" not in (project_copy / "locales/writing_systems.toml").read_text()

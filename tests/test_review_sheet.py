@@ -139,6 +139,7 @@ def test_right_to_left_and_cjk_sheets_have_every_glyph_in_their_own_face(tmp_pat
     assert normalise(title).replace(" ", "") in text.replace(" ", "")
 
 
+@pytest.mark.slow
 def test_a_character_no_font_has_refuses_the_sheet(project_copy):
     retranslate(project_copy, "Referencias", "Referencias \U0001F9E0")
     project = load_project(project_copy)

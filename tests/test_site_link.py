@@ -65,6 +65,7 @@ def figures(pdf) -> list[pikepdf.Dictionary]:
 
 @pytest.mark.parametrize("code", ["en", "es", "ar"])
 @pytest.mark.parametrize("edition", ["standard", "large-print"])
+@pytest.mark.slow
 def test_the_code_on_the_last_page_opens_the_languages_entry_on_the_page(linked, tmp_path, code,
                                                                            edition):
     pdf = linked / SLUG / f"{SLUG}.{code}.letter.{edition}.pdf"
@@ -79,6 +80,7 @@ def test_the_code_on_the_last_page_opens_the_languages_entry_on_the_page(linked,
 
 
 @pytest.mark.parametrize("code", ["en", "es", "ar"])
+@pytest.mark.slow
 def test_the_code_is_a_figure_with_alternative_text_in_the_language(linked, project, code):
     pdf_path = linked / SLUG / f"{SLUG}.{code}.letter.standard.pdf"
     with pikepdf.open(pdf_path) as pdf:
@@ -86,6 +88,7 @@ def test_the_code_is_a_figure_with_alternative_text_in_the_language(linked, proj
     assert alts == [translate(project.languages[code], ALT)]
 
 
+@pytest.mark.slow
 def test_the_code_is_drawn_as_vector_graphics_with_its_caption_in_the_language(linked, project):
     pdf = linked / SLUG / f"{SLUG}.es.letter.standard.pdf"
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,

@@ -66,6 +66,7 @@ def render_with(root, text, pdf=False):
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.one_of(TEXT, VERY_LONG))
+@pytest.mark.slow
 def test_any_translation_renders_and_adds_no_markup_beyond_the_allowed_tags(spanish_copy, text):
     root, baseline = spanish_copy
     extra = list(tags_of(render_with(root, text)))

@@ -81,6 +81,7 @@ def test_without_the_segmenter_rendering_stops_with_the_set_up_fix():
     assert "PyICU" in result.stderr and "make pdfs" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_language_in_a_script_without_spaces_previews_with_no_line_outside_the_column(
         project_copy, tmp_path):
     # A new language in a declared script needs init alone; its date and any

@@ -311,6 +311,7 @@ def unreadable_spanish(request):
             yield Path(folder), catalog, "cannot read the catalog: Permission denied", run_as_nobody
 
 
+@pytest.mark.slow
 def test_check_and_stats_report_an_unreadable_catalog_and_go_on_with_the_others(unreadable_spanish):
     root, catalog, reason, run = unreadable_spanish
     check = run("--root", root, "check")
