@@ -174,7 +174,8 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
                     if hyphen and textbox.pango_layout.text.endswith(hyphen) else None)
     stream.set_text_matrix(*matrix.values)
     shown = _TextShown(stream)
-    if textbox.style["direction"] == "rtl" or any(run.item.analysis.level % 2 for run in runs):
+    right_to_left = textbox.style["direction"] == "rtl"
+    if right_to_left or any(run.item.analysis.level % 2 for run in runs):
         # Where each run starts, from the line's start, and its width, in Pango
         # units: runs are drawn in logical order, each at its place (_draw_run).
         starts, widths, x = [], [], 0
@@ -187,7 +188,7 @@ def draw_line(stream, textbox, matrix, drawing: Drawing) -> bool:
         ordered = sorted(zip(runs, fonts, starts, widths), key=lambda run: run[0].item.offset)
         marks = (_right_to_left_marks([(run.item.analysis.level, start, width)
                                        for run, _, start, width in ordered])
-                 if textbox.style["direction"] == "rtl" else {})
+                 if right_to_left else {})
     else:  # left to right only: the runs one after the other
         ordered, marks = [(run, font, None, None) for run, font in zip(runs, fonts)], {}
     pen = 0
@@ -254,11 +255,8 @@ def _draw_mark(run: _Run, pen: int, place: int, mark: str) -> int:
     if not glyph_ids:
         return pen
     pen = run.move(pen, place)
-    run.shown.flush()
-    run.stream.set_text_rendering(3)
-    run.shown.glyph(glyph_ids[0])
-    run.shown.flush()
-    run.stream.set_text_rendering(0)
+    with run.shown.invisible():
+        run.shown.glyph(glyph_ids[0])
     return pen + round(_known_width(run.stream, run.font, run.font_size, run.pango_font,
                                     glyph_ids[0]) * run.font_size / FROM_UNITS / 1000)
 
@@ -477,32 +475,30 @@ def _draw_word_apart(run: _Run, word, start: int = 0) -> bool:
         shown.place(run.matrix, end, scale, math.sqrt(1 - scale * scale))
     elif not run.right_to_left:
         shown.adjust(scale * text_width)  # back to the word's start
-    shown.flush()
-    stream.set_text_rendering(3)
-    if not narrowed:
-        stream.stream.append(f"{round(100 * scale, 3)} Tz".encode())
-    if run.right_to_left:
-        # Each character placed left of the one it follows, a zero-width one
-        # a hair left (see _draw_run); the adjustments scale as the glyphs.
-        edge = pen = hair = 0
-        for glyph_id, width in zip(invisible, widths):
-            if width:
-                edge, hair = edge - width, 0
-            else:
-                hair += 1
-            shown.adjust(pen - edge + hair)
-            shown.glyph(glyph_id)
-            pen = edge - hair + width
-        shown.adjust(pen - edge)  # to the word's start
-    else:
-        for glyph_id in invisible:
-            shown.glyph(glyph_id)
-    shown.flush()
-    if narrowed:
-        shown.place(run.matrix, start * FROM_UNITS)
-    else:
-        stream.stream.append(b"100 Tz")
-    stream.set_text_rendering(0)
+    with shown.invisible():
+        if not narrowed:
+            stream.stream.append(f"{round(100 * scale, 3)} Tz".encode())
+        if run.right_to_left:
+            # Each character placed left of the one it follows, a zero-width
+            # one a hair left (see _draw_run); the adjustments scale as the glyphs.
+            edge = pen = hair = 0
+            for glyph_id, width in zip(invisible, widths):
+                if width:
+                    edge, hair = edge - width, 0
+                else:
+                    hair += 1
+                shown.adjust(pen - edge + hair)
+                shown.glyph(glyph_id)
+                pen = edge - hair + width
+            shown.adjust(pen - edge)  # to the word's start
+        else:
+            for glyph_id in invisible:
+                shown.glyph(glyph_id)
+        shown.flush()
+        if narrowed:
+            shown.place(run.matrix, start * FROM_UNITS)
+        else:
+            stream.stream.append(b"100 Tz")
     return True
 
 
@@ -689,6 +685,16 @@ class _TextShown:
         if self.parts:
             self.stream.show_text("".join(self.parts))
         self.parts = []
+
+    @contextlib.contextmanager
+    def invisible(self):
+        """Within the block, glyphs are drawn as invisible text (rendering
+        mode 3): text that reads but leaves no ink."""
+        self.flush()
+        self.stream.set_text_rendering(3)
+        yield
+        self.flush()
+        self.stream.set_text_rendering(0)
 
     def begin_actual_text(self, text: str) -> None:
         # Always a hex string: then no string in a content stream holds an
